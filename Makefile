@@ -1,0 +1,51 @@
+# Two commands: `make book` builds the executed HTML book; `make test` runs the tests.
+# Both create .venv and install the project on first use, and only reinstall when
+# pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.pmed-installed
+KERNEL := pmed
+# Executed copies of the notebooks (CI parameters), reused by the browser test's book build.
+CI_NOTEBOOKS := _build/ci_notebooks
+PYTEST_WORKERS ?= 2
+
+.PHONY: all setup book test test-unit test-browser sync clean distclean help
+
+help:
+	@echo "make book   build the executed HTML book into _build/html"
+	@echo "make test   run unit tests, notebook tests and the browser test"
+	@echo "make sync   re-pair notebooks (jupytext --sync)"
+	@echo "make clean  remove build outputs (keeps .venv)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (pmed)"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "Book written to _build/html/index.html"
+
+test: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" --executed-dir $(CI_NOTEBOOKS)
+	$(BIN)/python -m pytest -m browser --executed-dir $(CI_NOTEBOOKS)
+
+test-unit: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser and not notebook"
+
+sync: setup
+	$(BIN)/jupytext --sync notebooks/*.md
+
+clean:
+	rm -rf _build .jupyter_cache .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,40 @@
+"""Shared test set-up: isolation from the real home folder, Agg backend, options."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--executed-dir",
+        default=None,
+        help="Folder for notebooks executed by the notebook tests (default: a temporary folder). "
+        "The browser test builds the book from the notebooks found there.",
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads or writes the real home folder or the real data cache."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PMED_DATA", str(home / "pmed_data"))
+    monkeypatch.setenv("MPLCONFIGDIR", str(home / ".matplotlib"))
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
