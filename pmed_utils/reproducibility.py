@@ -66,7 +66,7 @@ def check_random_state(random_state: int | np.random.Generator | None) -> np.ran
 
     Examples
     --------
-    >>> check_random_state(3).integers(10) == np.random.default_rng(3).integers(10)
+    >>> int(check_random_state(3).integers(10)) == int(np.random.default_rng(3).integers(10))
     True
     """
     if random_state is None:
