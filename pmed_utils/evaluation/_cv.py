@@ -1,0 +1,148 @@
+"""Stratified (and grouped) cross-validation for scikit-learn estimators and Keras models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from tqdm.auto import tqdm
+
+from pmed_utils.evaluation._checks import check_scores
+from pmed_utils.reproducibility import check_random_state
+from pmed_utils.validation import check_binary_labels, check_same_length
+
+__all__ = ["CVResult", "cross_validate"]
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """Per-fold metrics and pooled out-of-fold predictions.
+
+    Attributes
+    ----------
+    fold_metrics : DataFrame
+        One row per fold: fold, n_train, n_test, auc, average_precision, brier.
+    oof_score : ndarray of shape (n,)
+        Each person's score from the model that did not see them.
+    fold : ndarray of int, shape (n,)
+        The fold in which each person was tested.
+    """
+
+    fold_metrics: pd.DataFrame
+    oof_score: np.ndarray
+    fold: np.ndarray
+
+
+def _predict_score(model: Any, X) -> np.ndarray:
+    if hasattr(model, "predict_proba") and not hasattr(model, "compile"):
+        return np.asarray(model.predict_proba(X))[:, 1]
+    if hasattr(model, "decision_function") and not hasattr(model, "compile"):
+        return np.asarray(model.decision_function(X))
+    return np.asarray(model.predict(X, verbose=0)).reshape(-1)  # Keras
+
+
+def cross_validate(
+    model: Any,
+    X,
+    y,
+    *,
+    n_splits: int = 5,
+    groups=None,
+    random_state: int | np.random.Generator | None = 0,
+    fit_kwargs: dict | None = None,
+    progress: bool = False,
+) -> CVResult:
+    """Stratified k-fold cross-validation returning fold metrics and out-of-fold scores.
+
+    Parameters
+    ----------
+    model : scikit-learn classifier or callable
+        An estimator (cloned afresh for every fold) or a zero-argument function
+        returning a fresh *compiled* Keras model with one sigmoid output.
+    X : array-like of shape (n, ...)
+        Features (any shape for Keras: images are fine).
+    y : array-like of shape (n,)
+        0/1 labels.
+    n_splits : int, default 5
+    groups : array-like of shape (n,), optional
+        Family or patient identifiers: people with the same group are always
+        in the same fold (``StratifiedGroupKFold``), so relatives or several
+        images of one patient never straddle training and test.
+    random_state : int, Generator or None, default 0
+        Shuffles the folds; Keras models are seeded from it too.
+    fit_kwargs : dict, optional
+        Passed to ``fit`` (e.g. ``epochs``, ``batch_size`` for Keras).
+    progress : bool, default False
+        Show a progress bar over folds.
+
+    Returns
+    -------
+    CVResult
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X, y = make_classification(200, 5, random_state=0)
+    >>> cv = cross_validate(LogisticRegression(), X, y, n_splits=4)
+    >>> cv.fold_metrics.shape[0], cv.oof_score.shape
+    (4, (200,))
+    """
+    y = check_binary_labels(y, "y", func="cross_validate")
+    check_same_length((X, "X"), (y, "y"), func="cross_validate")
+    if int(n_splits) < 2:
+        raise ValueError(f"The 'n_splits' parameter of cross_validate must be at least 2; got {n_splits!r}.")
+    if np.bincount(y, minlength=2).min() < n_splits:
+        raise ValueError(
+            f"cross_validate needs at least n_splits={n_splits} people of each class; "
+            f"got {np.bincount(y, minlength=2).tolist()} (controls, cases)."
+        )
+    is_sklearn = hasattr(model, "get_params") and hasattr(model, "fit")
+    if not is_sklearn and not callable(model):
+        raise TypeError(
+            "The 'model' parameter of cross_validate must be a scikit-learn classifier or a function "
+            f"returning a fresh compiled Keras model; got {type(model).__name__}."
+        )
+    rng = check_random_state(random_state)
+    seed = int(rng.integers(2**31 - 1))
+    if groups is None:
+        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        splits = splitter.split(np.zeros(len(y)), y)
+    else:
+        groups = np.asarray(groups)
+        check_same_length((groups, "groups"), (y, "y"), func="cross_validate")
+        splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        splits = splitter.split(np.zeros(len(y)), y, groups)
+    X_arr = X if hasattr(X, "iloc") else np.asarray(X)
+    oof = np.full(len(y), np.nan)
+    fold_of = np.full(len(y), -1)
+    rows = []
+    for k, (train, test) in enumerate(tqdm(list(splits), desc="CV folds", disable=not progress)):
+        take = (lambda idx: X_arr.iloc[idx]) if hasattr(X_arr, "iloc") else (lambda idx: X_arr[idx])
+        if is_sklearn:
+            fitted = clone(model).fit(take(train), y[train], **(fit_kwargs or {}))
+        else:
+            import keras
+
+            keras.utils.set_random_seed(seed + k)
+            fitted = model()
+            fitted.fit(take(train), y[train], verbose=0, **(fit_kwargs or {}))
+        score = _predict_score(fitted, take(test))
+        check_scores(y[test], score, "cross_validate", need_both_classes=False)
+        oof[test], fold_of[test] = score, k
+        both = len(np.unique(y[test])) == 2
+        in_unit = score.min() >= 0 and score.max() <= 1
+        rows.append({
+            "fold": k,
+            "n_train": len(train),
+            "n_test": len(test),
+            "auc": roc_auc_score(y[test], score) if both else np.nan,
+            "average_precision": average_precision_score(y[test], score) if both else np.nan,
+            "brier": brier_score_loss(y[test], score) if in_unit else np.nan,
+        })
+    return CVResult(pd.DataFrame(rows), oof, fold_of)

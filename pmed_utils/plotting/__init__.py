@@ -1,0 +1,6 @@
+"""Plotting: each function takes ``ax=None`` and returns the Axes; nothing is shown or saved."""
+
+from pmed_utils.plotting.evaluation import *  # noqa: F401,F403
+from pmed_utils.plotting.evaluation import __all__ as _evaluation_all
+
+__all__ = list(_evaluation_all)

@@ -1,0 +1,124 @@
+"""ROC, bootstrap intervals and DeLong, against scikit-learn and closed forms."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.metrics import roc_auc_score, roc_curve
+
+from pmed_utils.evaluation import auc_delong, compare_auc_delong, roc_with_ci
+
+
+def _toy(n=300, shift=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    return y, rng.normal(size=n) + shift * y
+
+
+def _structural_components_variance(y, s):
+    """DeLong et al. (1988), eqs. for V10/V01, computed the slow O(m·n) way."""
+    x, z = s[y == 1], s[y == 0]
+    psi = (x[:, None] > z[None, :]) + 0.5 * (x[:, None] == z[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    return psi.mean(), v10.var(ddof=1) / len(x) + v01.var(ddof=1) / len(z), v10, v01
+
+
+def test_roc_matches_sklearn_and_interval_contains_auc():
+    y, s = _toy()
+    res = roc_with_ci(y, s, n_bootstraps=200, random_state=1)
+    fpr, tpr, _ = roc_curve(y, s)
+    np.testing.assert_allclose(res.fpr, fpr)
+    np.testing.assert_allclose(res.tpr, tpr)
+    assert res.auc == pytest.approx(roc_auc_score(y, s))
+    assert res.auc_ci[0] < res.auc < res.auc_ci[1]
+    assert np.all(res.tpr_low <= res.tpr_high + 1e-12)
+
+
+def test_bootstrap_interval_agrees_with_delong_width():
+    y, s = _toy(n=600)
+    boot = roc_with_ci(y, s, n_bootstraps=400, random_state=0)
+    d = auc_delong(y, s)
+    assert (boot.auc_ci[1] - boot.auc_ci[0]) == pytest.approx(d.ci[1] - d.ci[0], rel=0.2)
+
+
+def test_same_seed_same_interval():
+    y, s = _toy()
+    assert roc_with_ci(y, s, n_bootstraps=50, random_state=3).auc_ci == roc_with_ci(
+        y, s, n_bootstraps=50, random_state=3).auc_ci
+
+
+def test_delong_matches_slow_structural_components_with_ties():
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 150)
+    s = np.round(rng.normal(size=150) + y, 1)  # rounding creates ties
+    auc, var, *_ = _structural_components_variance(y, s)
+    d = auc_delong(y, s)
+    assert d.auc == pytest.approx(auc) == pytest.approx(roc_auc_score(y, s))
+    assert d.variance == pytest.approx(var, rel=1e-10)
+
+
+def test_delong_ci_covers_true_auc_at_nominal_rate():
+    """Binormal model: true AUC = Φ(δ/√2). The 95% DeLong CI should cover it ~95% of the time."""
+    delta = 1.0
+    true_auc = stats.norm.cdf(delta / np.sqrt(2))
+    covered = [
+        (lambda d: d.ci[0] <= true_auc <= d.ci[1])(auc_delong(*_toy(200, delta, seed))) for seed in range(300)
+    ]
+    assert 0.91 <= np.mean(covered) <= 0.98
+
+
+def test_hanley_mcneil_ct_example_auc():
+    """Hanley & McNeil (1982, Radiology 143:29-36), Table 1: 5-point CT ratings; published AUC 0.893."""
+    normal = np.repeat([1, 2, 3, 4, 5], [33, 6, 6, 11, 2])
+    abnormal = np.repeat([1, 2, 3, 4, 5], [3, 2, 2, 11, 33])
+    y = np.r_[np.zeros(58), np.ones(51)]
+    d = auc_delong(y, np.r_[normal, abnormal])
+    assert round(d.auc, 3) == 0.893
+    # Hanley & McNeil's own (exponential-approximation) SE is 0.032; DeLong's is close to it.
+    assert d.se == pytest.approx(0.032, abs=0.004)
+
+
+def test_compare_delong_variance_and_null_calibration():
+    y, a = _toy(400, 1.0, seed=5)
+    rng = np.random.default_rng(6)
+    b = a + rng.normal(scale=1.0, size=a.size)
+    cmp = compare_auc_delong(y, a, b)
+    _, var_a, v10a, v01a = _structural_components_variance(y, a)
+    _, var_b, v10b, v01b = _structural_components_variance(y, b)
+    cov = np.cov(v10a, v10b)[0, 1] / (y == 1).sum() + np.cov(v01a, v01b)[0, 1] / (y == 0).sum()
+    assert cmp.se_difference == pytest.approx(np.sqrt(var_a + var_b - 2 * cov), rel=1e-10)
+    assert cmp.difference == pytest.approx(roc_auc_score(y, a) - roc_auc_score(y, b))
+    # Under the null (two equally good, independent noisy copies), p-values are ~uniform.
+    ps = []
+    for seed in range(200):
+        r = np.random.default_rng(100 + seed)
+        yy = r.integers(0, 2, 200)
+        base = r.normal(size=200) + yy
+        ps.append(compare_auc_delong(yy, base + r.normal(size=200), base + r.normal(size=200)).p_value)
+    assert 0.02 <= np.mean(np.array(ps) < 0.05) <= 0.09
+
+
+def test_identical_scores_give_p_one():
+    y, s = _toy()
+    cmp = compare_auc_delong(y, s, s)
+    assert cmp.difference == 0 and cmp.p_value == 1.0
+
+
+@pytest.mark.parametrize(
+    "y, s, match",
+    [
+        ([1, 1, 1], [0.1, 0.2, 0.3], "needs both classes"),
+        ([0, 1, 2], [0.1, 0.2, 0.3], "only 0 and 1"),
+        ([0, 1, 1], [0.1, np.nan, 0.3], "NaN"),
+        ([0, 1], [0.1, 0.2, 0.3], "Inconsistent lengths"),
+        ([0, 1], np.ones((2, 2)), "must be 1-D"),
+    ],
+)
+@pytest.mark.parametrize("func", [roc_with_ci, auc_delong])
+def test_bad_input_is_a_clear_error(func, y, s, match):
+    with pytest.raises(ValueError, match=match):
+        func(y, s)
+
+
+def test_constant_scores_give_auc_half():
+    d = auc_delong([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])
+    assert d.auc == 0.5

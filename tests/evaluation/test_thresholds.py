@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+from sklearn.metrics import classification_report, confusion_matrix, roc_curve
+
+from pmed_utils.evaluation import choose_threshold, metrics_at_threshold, thresholded_report, wilson_interval
+
+
+def _data(seed=0, n=500):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    return y, 1 / (1 + np.exp(-(rng.normal(size=n) + 1.5 * y - 0.75)))
+
+
+def test_wilson_matches_closed_form_and_edge_cases():
+    # Wilson (1927) interval for 8/10 at 95%: known values 0.4902, 0.9433
+    low, high = wilson_interval(8, 10)
+    assert (round(float(low), 4), round(float(high), 4)) == (0.4902, 0.9433)
+    low, high = wilson_interval(0, 20)
+    assert float(low) == pytest.approx(0, abs=1e-12) and 0.15 < float(high) < 0.18
+    low, high = wilson_interval(0, 0)
+    assert np.isnan(low) and np.isnan(high)
+
+
+def test_youden_threshold_maximises_j_over_all_thresholds():
+    y, s = _data()
+    t = choose_threshold(y, s, "youden")
+    fpr, tpr, thr = roc_curve(y, s)
+    best = np.max(tpr - fpr)
+    m = metrics_at_threshold(y, s, t)
+    assert m.loc["sensitivity", "value"] + m.loc["specificity", "value"] - 1 == pytest.approx(best)
+
+
+@pytest.mark.parametrize("target", [0.8, 0.9, 0.95])
+def test_target_sensitivity_and_specificity_are_met_tightly(target):
+    y, s = _data(1)
+    t_sens = choose_threshold(y, s, "sensitivity", target=target)
+    assert metrics_at_threshold(y, s, t_sens).loc["sensitivity", "value"] >= target
+    # the next higher score would miss the target: the threshold is the highest that meets it
+    higher = np.unique(s[s > t_sens])
+    if higher.size:
+        assert metrics_at_threshold(y, s, higher[0]).loc["sensitivity", "value"] < target
+    t_spec = choose_threshold(y, s, "specificity", target=target)
+    assert metrics_at_threshold(y, s, t_spec).loc["specificity", "value"] >= target
+
+
+def test_threshold_method_errors():
+    y, s = _data()
+    with pytest.raises(ValueError, match="'method' parameter of choose_threshold"):
+        choose_threshold(y, s, "f1")
+    with pytest.raises(ValueError, match="needs a 'target'"):
+        choose_threshold(y, s, "sensitivity")
+    with pytest.raises(ValueError, match="'target' parameter"):
+        choose_threshold(y, s, "specificity", target=1.5)
+
+
+def test_metrics_match_confusion_matrix_counts():
+    y, s = _data(2)
+    t = 0.5
+    tn, fp, fn, tp = confusion_matrix(y, s >= t).ravel()
+    m = metrics_at_threshold(y, s, t)
+    assert m.loc["sensitivity", "value"] == pytest.approx(tp / (tp + fn))
+    assert m.loc["specificity", "value"] == pytest.approx(tn / (tn + fp))
+    assert m.loc["ppv", "value"] == pytest.approx(tp / (tp + fp))
+    assert m.loc["npv", "value"] == pytest.approx(tn / (tn + fn))
+    assert (m["ci_low"] <= m["value"]).all() and (m["value"] <= m["ci_high"]).all()
+
+
+def test_nobody_flagged_gives_nan_ppv_not_a_crash():
+    m = metrics_at_threshold([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], threshold=0.9)
+    assert np.isnan(m.loc["ppv", "value"]) and m.loc["sensitivity", "value"] == 0
+
+
+def test_thresholded_report_equals_sklearn_on_labels_and_probabilities_fail_in_sklearn():
+    y, s = _data(3)
+    report, cm = thresholded_report(y, s, 0.5)
+    expected = classification_report(y, (s >= 0.5).astype(int), output_dict=True)
+    assert report.loc["case", "recall"] == pytest.approx(expected["1"]["recall"])
+    assert report.loc["control", "precision"] == pytest.approx(expected["0"]["precision"])
+    np.testing.assert_array_equal(cm.to_numpy(), confusion_matrix(y, s >= 0.5))
+    # The seed's mistake, shown in the evaluation chapter: probabilities are not labels.
+    with pytest.raises(ValueError, match="mix of binary and continuous"):
+        classification_report(y, s)
