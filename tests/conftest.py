@@ -27,6 +27,15 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
+@pytest.fixture(scope="session")
+def executed_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where executed notebooks go (``--executed-dir``, else a temporary folder)."""
+    option = request.config.getoption("--executed-dir")
+    folder = Path(option).resolve() if option else tmp_path_factory.mktemp("executed")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test reads or writes the real home folder or the real data cache."""
