@@ -7,19 +7,8 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--executed-dir",
-        default=None,
-        help="Folder for notebooks executed by the notebook tests (default: a temporary folder). "
-        "The browser test builds the book from the notebooks found there.",
-    )
 
 
 @pytest.fixture(scope="session")

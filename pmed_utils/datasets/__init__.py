@@ -10,9 +10,15 @@ from pmed_utils.datasets._base import (
     packaged_data_path,
     verify_md5,
 )
+from pmed_utils.datasets.medmnist import MEDMNIST_CITATION, DatasetCard, MedMNISTData, load_medmnist, medmnist_files
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
+    "MEDMNIST_CITATION",
+    "DatasetCard",
+    "MedMNISTData",
+    "load_medmnist",
+    "medmnist_files",
     "WDBC_CITATION",
     "load_wdbc",
     "ChecksumError",

@@ -1,0 +1,175 @@
+"""MedMNIST v2 medical images: two datasets shipped, the others fetched with checksums.
+
+Label convention: pmed models always predict **1 = lesion / disease present**.
+MedMNIST's BreastMNIST codes 0 = malignant and 1 = normal or benign, so its
+labels are flipped (``lesion = 1 - label``); PneumoniaMNIST already codes
+1 = pneumonia. The mapping is stated in each dataset card
+(``positive_label``) and applied by :func:`load_medmnist`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from pmed_utils.datasets._base import RemoteFile, fetch_file, packaged_data_path, verify_md5
+from pmed_utils.validation import check_choice
+
+__all__ = ["MEDMNIST_CITATION", "DatasetCard", "MedMNISTData", "medmnist_files", "load_medmnist"]
+
+MEDMNIST_CITATION = (
+    "Yang J, Shi R, Wei D, Liu Z, Zhao L, Ke B, Pfister H, Ni B. MedMNIST v2 - A large-scale "
+    "lightweight benchmark for 2D and 3D biomedical image classification. Scientific Data 10, 41 "
+    "(2023). doi:10.1038/s41597-022-01721-8"
+)
+SHIPPED = {("breastmnist", 28), ("pneumoniamnist", 28)}
+# Which original label means "lesion / disease present" for the binary datasets we use.
+POSITIVE_LABEL = {"breastmnist": 0, "pneumoniamnist": 1}
+SOURCE_CITATIONS = {
+    "breastmnist": "Al-Dhabyani W, Gomaa M, Khaled H, Fahmy A. Dataset of breast ultrasound images. "
+    "Data in Brief 28, 104863 (2020). doi:10.1016/j.dib.2019.104863",
+    "pneumoniamnist": "Kermany DS et al. Identifying medical diagnoses and treatable diseases by image-based "
+    "deep learning. Cell 172(5), 1122-1131 (2018). doi:10.1016/j.cell.2018.02.010",
+}
+
+
+@lru_cache(maxsize=1)
+def medmnist_files() -> dict[tuple[str, int], RemoteFile]:
+    """The table of every 2D MedMNIST file: ``{(dataset, size): RemoteFile(filename, url, md5)}``.
+
+    Examples
+    --------
+    >>> medmnist_files()[("breastmnist", 28)].md5
+    '750601b1f35ba3300ea97c75c52ff8f6'
+    """
+    with open(packaged_data_path("medmnist", "medmnist_files.csv"), newline="") as fh:
+        return {(r["dataset"], int(r["size"])): RemoteFile(r["filename"], r["url"], r["md5"]) for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def _info() -> dict:
+    return json.loads(packaged_data_path("medmnist", "medmnist_info.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class DatasetCard:
+    """What a reader needs to know about a MedMNIST dataset before using it."""
+
+    name: str
+    size: int
+    description: str
+    task: str
+    class_names: dict[int, str]
+    split_sizes: dict[str, int]
+    licence: str
+    citation: str
+    source_citation: str
+    positive_label: int | None = None
+    positive_meaning: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MedMNISTData:
+    """Images and labels per split, plus the dataset card.
+
+    Attributes
+    ----------
+    images : dict of str to ndarray of uint8
+        ``{"train", "val", "test"}`` → shape (n, size, size) for grey images or
+        (n, size, size, 3) for colour ones.
+    labels : dict of str to ndarray
+        For binary tasks: int8 of shape (n,), **1 = lesion / disease** (see the
+        module docstring). Otherwise MedMNIST's labels as shipped.
+    card : DatasetCard
+    """
+
+    images: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]
+    card: DatasetCard
+
+
+def load_medmnist(
+    name: str,
+    size: int = 28,
+    data_home: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+) -> MedMNISTData:
+    """Load a 2D MedMNIST dataset: shipped files offline, others via a checksummed download.
+
+    Parameters
+    ----------
+    name : str
+        Lower-case dataset name, e.g. ``"breastmnist"``, ``"pneumoniamnist"``,
+        ``"dermamnist"`` (the error for an unknown name lists all of them).
+    size : {28, 64, 128, 224}
+        Image side in pixels. Only size 28 of BreastMNIST and PneumoniaMNIST
+        ships with pmed; everything else is downloaded once into the data
+        folder (``data_home``, else ``$PMED_DATA``, else ``~/pmed_data``).
+    data_home : path, optional
+    download_if_missing : bool, default True
+        With False, a file that is not cached raises instead of downloading.
+
+    Returns
+    -------
+    MedMNISTData
+
+    Raises
+    ------
+    ValueError
+        Unknown name or size.
+    pmed_utils.datasets.DataNotAvailableError
+        Not cached and cannot be downloaded (offline); the message names the
+        file, its URL and where to put it by hand.
+    pmed_utils.datasets.ChecksumError
+        A shipped or cached file does not match its published MD5.
+
+    Examples
+    --------
+    >>> data = load_medmnist("breastmnist")
+    >>> data.images["train"].shape, data.images["train"].dtype
+    ((546, 28, 28), dtype('uint8'))
+    >>> data.card.positive_meaning
+    'malignant'
+    >>> int(data.labels["test"].sum())  # 42 malignant test images
+    42
+    """
+    names = sorted(_info())
+    check_choice(name, "name", names, func="load_medmnist")
+    sizes = sorted(s for (n, s) in medmnist_files() if n == name)
+    check_choice(size, "size", sizes, func="load_medmnist")
+    remote = medmnist_files()[(name, size)]
+    if (name, size) in SHIPPED:
+        path = verify_md5(
+            packaged_data_path("medmnist", remote.filename),
+            remote.md5,
+            fix="The copy shipped with pmed is damaged: reinstall pmed from a clean checkout.",
+        )
+    else:
+        path = fetch_file(remote, data_home, download_if_missing=download_if_missing, subdir="medmnist")
+    info = _info()[name]
+    with np.load(path) as npz:
+        images = {split: npz[f"{split}_images"] for split in ("train", "val", "test")}
+        raw = {split: npz[f"{split}_labels"] for split in ("train", "val", "test")}
+    class_names = {int(k): v for k, v in info["label"].items()}
+    positive = POSITIVE_LABEL.get(name)
+    if info["task"] == "binary-class":
+        if positive is None:
+            positive = 1
+        labels = {s: (raw[s].reshape(-1) == positive).astype(np.int8) for s in raw}
+        notes = [f"pmed label 1 = MedMNIST label {positive} ({class_names[positive]}); pmed label 0 = the other class."]
+    else:
+        labels, notes = raw, ["Not a binary task: labels are MedMNIST's as shipped."]
+    card = DatasetCard(
+        name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
+        split_sizes={s: int(len(images[s])) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
+        source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
+        positive_label=positive if info["task"] == "binary-class" else None,
+        positive_meaning=class_names[positive] if info["task"] == "binary-class" else None, notes=notes,
+    )
+    return MedMNISTData(images, labels, card)

@@ -1,0 +1,98 @@
+"""Convolutional networks for lesion detection: the seed's CNN and a stronger small one."""
+
+from __future__ import annotations
+
+__all__ = ["seed_cnn", "small_cnn", "save_model", "load_model"]
+
+
+def _compile(model, learning_rate: float):
+    import keras
+
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
+    )
+    return model
+
+
+def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: float = 1e-3):
+    """The seed's CNN, exactly: Conv2D(32, 3×3, ReLU) → MaxPooling(2×2) → Flatten → Dense(128, ReLU) → Dense(1, sigmoid).
+
+    Compiled with Adam and binary cross-entropy (plus AUC and accuracy metrics).
+
+    Examples
+    --------
+    >>> m = seed_cnn()
+    >>> [layer.__class__.__name__ for layer in m.layers]
+    ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense']
+    >>> m.count_params()
+    3937409
+    """
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(32, (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu", name="features"),
+            keras.layers.Dense(1, activation="sigmoid", name="lesion_probability"),
+        ],
+        name="seed_cnn",
+    )
+    return _compile(model, learning_rate)
+
+
+def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[int, ...] = (32, 64, 128),
+              dropout: float = 0.3, learning_rate: float = 1e-3):
+    """A stronger small CNN: conv blocks with batch normalization, global average pooling, dropout.
+
+    Each block is Conv–BN–ReLU twice then 2×2 max pooling. Global average pooling
+    (instead of Flatten) keeps the parameter count small, which matters with a
+    few hundred training images.
+
+    Examples
+    --------
+    >>> m = small_cnn()
+    >>> m.output_shape
+    (None, 1)
+    >>> m.get_layer("features").output.shape[-1]
+    128
+    """
+    import keras
+
+    inputs = keras.Input(input_shape)
+    x = inputs
+    for i, f in enumerate(filters):
+        for j in range(2):
+            x = keras.layers.Conv2D(f, 3, padding="same", use_bias=False, name=f"block{i}_conv{j}")(x)
+            x = keras.layers.BatchNormalization(name=f"block{i}_bn{j}")(x)
+            x = keras.layers.Activation("relu", name=f"block{i}_relu{j}")(x)
+        if i < len(filters) - 1:
+            x = keras.layers.MaxPooling2D(2, name=f"block{i}_pool")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="features")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="lesion_probability")(x)
+    return _compile(keras.Model(inputs, outputs, name="small_cnn"), learning_rate)
+
+
+def save_model(model, path) -> str:
+    """Save a Keras model as a ``.keras`` file (the one format Keras 3 reloads in full)."""
+    path = str(path)
+    if not path.endswith(".keras"):
+        raise ValueError(f"The 'path' parameter of save_model must end with '.keras'; got {path!r}.")
+    model.save(path)
+    return path
+
+
+def load_model(path):
+    """Load a model saved with :func:`save_model`; a clear error when the file is missing."""
+    import os
+
+    import keras
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No model file at {path}; save one with save_model(model, 'name.keras').")
+    return keras.saving.load_model(path)
