@@ -17,8 +17,10 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     """Fit a compiled binary Keras model; stop when validation AUC stops improving.
 
     The weights of the best epoch (highest validation AUC) are restored at the
-    end. Seeds Keras (Python, numpy, TensorFlow) from ``random_state`` so that
-    the same call gives the same model.
+    end. Seeds Keras (Python, numpy, TensorFlow) from ``random_state`` for the
+    shuffling, augmentation and dropout; the initial weights are drawn when the
+    model is *built*, so build it after ``seed_everything(seed)`` to reproduce
+    a run exactly.
 
     Parameters
     ----------
@@ -51,7 +53,7 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
                                             restore_best_weights=True)
     callbacks = [stopper] + ([TqdmCallback(verbose=0, desc=model.name)] if progress else [])
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, class_weight=class_weight,
-                        callbacks=callbacks, verbose=0)
+                        callbacks=callbacks, verbose=0, shuffle=False)  # tf.data shuffles
     frame = pd.DataFrame(history.history)
     frame.index.name = "epoch"
     frame.attrs["best_epoch"] = int(np.argmax(frame["val_auc"].to_numpy()))
