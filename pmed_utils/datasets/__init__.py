@@ -10,7 +10,7 @@ from pmed_utils.datasets._base import (
     packaged_data_path,
     verify_md5,
 )
-from pmed_utils.datasets.medmnist import MEDMNIST_CITATION, DatasetCard, MedMNISTData, load_medmnist, medmnist_files
+from pmed_utils.datasets.medmnist import MEDMNIST_CITATION, DatasetCard, MedMNISTData, load_medmnist, medmnist_benchmark, medmnist_files
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "DatasetCard",
     "MedMNISTData",
     "load_medmnist",
+    "medmnist_benchmark",
     "medmnist_files",
     "WDBC_CITATION",
     "load_wdbc",
