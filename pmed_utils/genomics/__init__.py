@@ -1,0 +1,1 @@
+"""Genomics: a simulated cohort, file formats, QC, population structure, GWAS, polygenic scores."""

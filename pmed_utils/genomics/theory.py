@@ -1,0 +1,106 @@
+"""The limits of genetic prediction: Daetwyler (2008), Wray (2010), Lee (2012)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import integrate, stats
+
+from pmed_utils.validation import check_in_range
+
+__all__ = ["daetwyler_expected_r2", "observed_to_liability_h2", "liability_to_observed_h2", "wray_max_auc",
+           "liability_auc_exact"]
+
+
+def daetwyler_expected_r2(h2: float, n: float, m_e: float) -> float:
+    """Expected squared correlation between a PRS and the trait (liability): h²/(1 + M_e/(N·h²)).
+
+    Daetwyler, Villanueva & Woolliams (2008) PLoS ONE 3:e3395: accuracy of a
+    score from N training people for a trait of heritability h² determined by
+    M_e independent chromosome segments.
+
+    Examples
+    --------
+    >>> round(daetwyler_expected_r2(0.5, 4000, 1000), 4)
+    0.3333
+    """
+    check_in_range(h2, "h2", 0, 1, func="daetwyler_expected_r2", closed="right")
+    if n <= 0 or m_e <= 0:
+        raise ValueError(f"daetwyler_expected_r2 needs positive 'n' and 'm_e'; got n={n}, m_e={m_e}.")
+    return float(h2 / (1 + m_e / (n * h2)))
+
+
+def observed_to_liability_h2(h2_observed: float, prevalence: float, case_fraction: float | None = None) -> float:
+    """Lee et al. (2012) Genet Epidemiol 36:214: observed-scale → liability-scale variance explained.
+
+    h²_L = h²_O · K(1−K)/z² · K(1−K)/(P(1−P)), z = φ(Φ⁻¹(1−K)), P = case fraction (default K).
+
+    Examples
+    --------
+    >>> round(liability_to_observed_h2(observed_to_liability_h2(0.1, 0.1), 0.1), 6)
+    0.1
+    """
+    k = check_in_range(prevalence, "prevalence", 0, 1, func="observed_to_liability_h2", closed="neither")
+    p = k if case_fraction is None else check_in_range(case_fraction, "case_fraction", 0, 1,
+                                                       func="observed_to_liability_h2", closed="neither")
+    z = stats.norm.pdf(stats.norm.ppf(1 - k))
+    return float(h2_observed * (k * (1 - k)) ** 2 / (z ** 2 * p * (1 - p)))
+
+
+def liability_to_observed_h2(h2_liability: float, prevalence: float, case_fraction: float | None = None) -> float:
+    """Inverse of :func:`observed_to_liability_h2`."""
+    return float(h2_liability / observed_to_liability_h2(1.0, prevalence, case_fraction))
+
+
+def wray_max_auc(h2_liability: float, prevalence: float) -> float:
+    """AUC of a predictor explaining ``h2_liability`` of liability variance (Wray et al. 2010, PLoS Genet 6:e1000864).
+
+    AUC = Φ( (i − v)·h² / sqrt(h²·((1 − h²·i(i − T)) + (1 − h²·v(v − T)))) ), with T the
+    threshold, i = z/K the mean liability of cases and v = −i·K/(1 − K) that of controls.
+    With the full heritability this is the maximum AUC a genetic score can reach.
+
+    Examples
+    --------
+    >>> wray_max_auc(0.0, 0.1)
+    0.5
+    >>> round(wray_max_auc(0.5, 0.1), 3)
+    0.875
+    """
+    h2 = check_in_range(h2_liability, "h2_liability", 0, 1, func="wray_max_auc", closed="both")
+    k = check_in_range(prevalence, "prevalence", 0, 1, func="wray_max_auc", closed="neither")
+    t = stats.norm.ppf(1 - k)
+    z = stats.norm.pdf(t)
+    i = z / k
+    v = -i * k / (1 - k)
+    num = (i - v) * h2
+    den = np.sqrt(h2 * ((1 - h2 * i * (i - t)) + (1 - h2 * v * (v - t))))
+    return float(stats.norm.cdf(num / den)) if h2 > 0 else 0.5
+
+
+def liability_auc_exact(h2_liability: float, prevalence: float, n_grid: int = 4001) -> float:
+    """Exact AUC of a normal predictor explaining ``h2_liability`` under the liability-threshold model.
+
+    Numerical integration of P(g_case > g_control), where g ~ N(0, h²) and
+    disease = g + e > Φ⁻¹(1 − K), e ~ N(0, 1 − h²). Wray et al.'s closed form
+    (:func:`wray_max_auc`) approximates this; they agree closely for small h²
+    and K and drift apart (by about 0.01) for h² ≈ 0.8, K ≈ 0.3.
+
+    Examples
+    --------
+    >>> round(liability_auc_exact(0.5, 0.1), 3)
+    0.876
+    """
+    h2 = check_in_range(h2_liability, "h2_liability", 0, 1, func="liability_auc_exact", closed="both")
+    k = check_in_range(prevalence, "prevalence", 0, 1, func="liability_auc_exact", closed="neither")
+    if h2 == 0:
+        return 0.5
+    t = stats.norm.ppf(1 - k)
+    sd_g, sd_e = np.sqrt(h2), np.sqrt(max(1 - h2, 1e-12))
+    g = np.linspace(-8 * sd_g, 8 * sd_g, n_grid)
+    dens = stats.norm.pdf(g, scale=sd_g)
+    p_case = stats.norm.sf((t - g) / sd_e) if h2 < 1 else (g > t).astype(float)
+    f_case = dens * p_case
+    f_ctrl = dens * (1 - p_case)
+    f_case /= integrate.trapezoid(f_case, g)
+    f_ctrl /= integrate.trapezoid(f_ctrl, g)
+    cdf_ctrl = integrate.cumulative_trapezoid(f_ctrl, g, initial=0)
+    return float(integrate.trapezoid(f_case * cdf_ctrl, g))

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# How the reference outputs in this folder were made (PLINK v2.00a3.5 AVX2, 9 Aug 2022, Debian package plink2).
+# fixture.bed/.bim/.fam were written by pmed_utils.genomics.io.write_plink from
+# simulate_cohort(300, n_chromosomes=2, segment_length=3e5, n_causal=50, random_state=7), first 1,500 variants.
+set -euo pipefail
+cd "$(dirname "$0")"
+plink2 --bfile fixture --freq --missing --hardy --out ref --silent
+plink2 --bfile fixture --pheno fixture.pheno --pheno-name biomarker --covar fixture.covar \
+  --glm hide-covar omit-ref --out ref_linear --silent
+plink2 --bfile fixture --pheno fixture.pheno --pheno-name disease --covar fixture.covar \
+  --glm hide-covar omit-ref no-firth --out ref_logistic --silent
+plink2 --bfile fixture --score fixture.weights 1 2 3 cols=+scoresums no-mean-imputation --out ref_score --silent
