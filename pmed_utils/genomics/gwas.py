@@ -79,7 +79,7 @@ def gwas_linear(genotypes, phenotype, covariates=None, variant_ids=None) -> pd.D
 
 
 def gwas_logistic(genotypes, disease, covariates=None, variant_ids=None, *, block_size: int = 512,
-                  max_iter: int = 25, tol: float = 1e-8) -> pd.DataFrame:
+                  max_iter: int = 50, tol: float = 1e-8) -> pd.DataFrame:
     """Per-variant logistic regression with covariates, Wald test (PLINK ``--glm`` without Firth).
 
     Returns
@@ -137,6 +137,9 @@ def gwas_logistic(genotypes, disease, covariates=None, variant_ids=None, *, bloc
                 step = np.linalg.solve(hess, grad[..., None])[..., 0]
             except np.linalg.LinAlgError:
                 step = np.stack([np.linalg.lstsq(h, gr, rcond=None)[0] for h, gr in zip(hess, grad)])
+            # cap steps at 1 log-odds unit: large effects of rare alleles otherwise overshoot
+            biggest = np.abs(step).max(axis=1, keepdims=True)
+            step = np.where(biggest > 1, step / np.maximum(biggest, 1e-300), step)
             beta += np.where(converged[:, None], 0, step)
             converged |= np.abs(step).max(axis=1) < tol
             if converged.all():
