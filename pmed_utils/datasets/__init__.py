@@ -10,10 +10,13 @@ from pmed_utils.datasets._base import (
     packaged_data_path,
     verify_md5,
 )
+from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
 from pmed_utils.datasets.medmnist import MEDMNIST_CITATION, DatasetCard, MedMNISTData, load_medmnist, medmnist_benchmark, medmnist_files
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
+    "HAPMAP3_CITATION",
+    "load_hapmap3",
     "MEDMNIST_CITATION",
     "DatasetCard",
     "MedMNISTData",

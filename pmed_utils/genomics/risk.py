@@ -1,0 +1,78 @@
+"""Summaries of a risk score that clinicians ask for: risk by decile, top-percentile odds ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmed_utils.evaluation import wilson_interval
+from pmed_utils.validation import check_binary_labels, check_finite, check_in_range, check_same_length
+
+__all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual"]
+
+
+def risk_by_quantile(score, disease, n_quantiles: int = 10) -> pd.DataFrame:
+    """Observed disease rate (with Wilson CI) in each quantile of a score.
+
+    Examples
+    --------
+    >>> t = risk_by_quantile(np.arange(100), np.r_[np.zeros(80), np.ones(20)], n_quantiles=5)
+    >>> t["rate"].tolist()
+    [0.0, 0.0, 0.0, 0.0, 1.0]
+    """
+    s = check_finite(score, "score", func="risk_by_quantile")
+    y = check_binary_labels(disease, "disease", func="risk_by_quantile")
+    check_same_length((s, "score"), (y, "disease"), func="risk_by_quantile")
+    q = pd.qcut(pd.Series(s).rank(method="first"), n_quantiles, labels=False) + 1
+    t = pd.DataFrame({"quantile": q, "y": y}).groupby("quantile")["y"].agg(["size", "sum"])
+    low, high = wilson_interval(t["sum"], t["size"])
+    return pd.DataFrame({"n": t["size"], "cases": t["sum"], "rate": t["sum"] / t["size"], "ci_low": low,
+                         "ci_high": high}).reset_index()
+
+
+def top_percentile_odds_ratio(score, disease, top_percent: float = 5.0) -> dict[str, float]:
+    """Odds ratio of disease for people in the top ``top_percent``% of the score against everyone else.
+
+    The 95% CI uses Woolf's log-odds-ratio standard error.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0); s = rng.normal(size=4000)
+    >>> y = (rng.random(4000) < 1 / (1 + np.exp(-(s - 2)))).astype(int)
+    >>> top_percentile_odds_ratio(s, y)["odds_ratio"] > 3
+    True
+    """
+    s = check_finite(score, "score", func="top_percentile_odds_ratio")
+    y = check_binary_labels(disease, "disease", func="top_percentile_odds_ratio")
+    check_in_range(top_percent, "top_percent", 0, 100, func="top_percentile_odds_ratio", closed="neither")
+    top = s >= np.quantile(s, 1 - top_percent / 100)
+    a, b = int((top & (y == 1)).sum()), int((top & (y == 0)).sum())
+    c, d = int((~top & (y == 1)).sum()), int((~top & (y == 0)).sum())
+    if min(a, b, c, d) == 0:
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5  # Haldane correction for empty cells
+    log_or = np.log(a * d / (b * c))
+    se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return {"odds_ratio": float(np.exp(log_or)), "ci_low": float(np.exp(log_or - 1.96 * se)),
+            "ci_high": float(np.exp(log_or + 1.96 * se)), "n_top": int(top.sum())}
+
+
+def split_by_individual(n: int, fractions=(0.6, 0.2, 0.2), stratify=None, random_state: int = 0) -> dict[str, np.ndarray]:
+    """Indices for train / validation / test, each person in exactly one set (optionally stratified).
+
+    Examples
+    --------
+    >>> parts = split_by_individual(100)
+    >>> [len(parts[k]) for k in ("train", "validation", "test")]
+    [60, 20, 20]
+    """
+    from sklearn.model_selection import train_test_split
+
+    if not np.isclose(sum(fractions), 1):
+        raise ValueError(f"The 'fractions' parameter of split_by_individual must sum to 1; got {fractions}.")
+    idx = np.arange(n)
+    rest_frac = fractions[1] + fractions[2]
+    train, rest = train_test_split(idx, test_size=rest_frac, stratify=stratify, random_state=random_state)
+    strat_rest = None if stratify is None else np.asarray(stratify)[rest]
+    val, test = train_test_split(rest, test_size=fractions[2] / rest_frac, stratify=strat_rest,
+                                 random_state=random_state)
+    return {"train": np.sort(train), "validation": np.sort(val), "test": np.sort(test)}

@@ -1,0 +1,120 @@
+"""Drawings for the genomics chapters: PCA, Manhattan, QQ, risk by decile, portability."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from scipy import stats
+
+__all__ = ["plot_pca", "plot_manhattan", "plot_qq", "plot_risk_by_quantile", "plot_portability"]
+
+
+def _axes(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_pca(scores, populations, ax: Axes | None = None, components=(0, 1), explained=None, **kwargs) -> Axes:
+    """Scatter of two principal components, coloured by population.
+
+    Examples
+    --------
+    >>> ax = plot_pca(np.random.default_rng(0).normal(size=(20, 2)), ["A"] * 10 + ["B"] * 10)
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
+    ['A', 'B']
+    """
+    ax = _axes(ax, (5.5, 4.5))
+    kwargs.setdefault("s", 8)
+    kwargs.setdefault("alpha", 0.7)
+    pops = np.asarray(populations)
+    i, j = components
+    for p in sorted(pd.unique(pops)):
+        mask = pops == p
+        ax.scatter(scores[mask, i], scores[mask, j], label=str(p), **kwargs)
+    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")  # noqa: E731
+    ax.set(xlabel=lab(i), ylabel=lab(j), title=ax.get_title() or "Principal components")
+    ax.legend(fontsize="small", markerscale=2, ncol=2 if len(pd.unique(pops)) > 6 else 1)
+    return ax
+
+
+def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None = None, causal_ids=None,
+                   significance: float = 5e-8, **kwargs) -> Axes:
+    """−log10 p along the genome, chromosomes in alternating colours, true causal variants circled.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"chrom": [1, 1, 2], "pos": [10, 20, 5], "id": ["a", "b", "c"]})
+    >>> g = pd.DataFrame({"id": ["a", "b", "c"], "p": [0.5, 1e-9, 0.01]})
+    >>> ax = plot_manhattan(g, v, causal_ids=["b"])
+    >>> np.round(ax.collections[0].get_offsets()[:, 1], 2).tolist()
+    [0.3, 9.0]
+    """
+    ax = _axes(ax, (10, 3.8))
+    kwargs.setdefault("s", 4)
+    frame = variants[["chrom", "pos", "id"]].reset_index(drop=True).assign(p=gwas["p"].to_numpy())
+    offset, ticks, x = 0, [], np.zeros(len(frame))
+    for k, (chrom, part) in enumerate(frame.groupby("chrom", sort=True)):
+        x[part.index] = part["pos"] - part["pos"].min() + offset
+        ticks.append((offset + x[part.index].max()) / 2 if len(part) else offset)
+        ax.scatter(x[part.index], -np.log10(part["p"]), color=("#1f4e79", "#6fa8dc")[k % 2], **kwargs)
+        offset = x[part.index].max() + 1e5
+    if causal_ids is not None:
+        causal = frame["id"].isin(set(causal_ids)).to_numpy()
+        ax.scatter(x[causal], -np.log10(frame["p"][causal]), facecolors="none", edgecolors="#d62728", s=30,
+                   lw=0.8, label="true causal variant")
+        ax.legend(fontsize="small", loc="upper right")
+    ax.axhline(-np.log10(significance), color="grey", ls="--", lw=1)
+    ax.set_xticks(ticks, [str(c) for c in sorted(frame["chrom"].unique())])
+    ax.set(xlabel="Chromosome", ylabel="−log10 p", title=ax.get_title() or "Manhattan plot")
+    return ax
+
+
+def plot_qq(p_values, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
+    """Observed against expected −log10 p under the null; λ_GC in the legend when labelled.
+
+    Examples
+    --------
+    >>> ax = plot_qq(np.linspace(0.001, 1, 1000))
+    >>> ax.get_xlabel()
+    'Expected −log10 p'
+    """
+    ax = _axes(ax, (4.5, 4.5))
+    p = np.sort(np.asarray(p_values, dtype=float)[np.isfinite(p_values)])
+    expected = -np.log10((np.arange(1, p.size + 1) - 0.5) / p.size)
+    kwargs.setdefault("s", 6)
+    ax.scatter(expected, -np.log10(p), label=label, **kwargs)
+    top = expected.max()
+    ax.plot([0, top], [0, top], color="grey", ls="--", lw=1)
+    ax.set(xlabel="Expected −log10 p", ylabel="Observed −log10 p", title=ax.get_title() or "QQ plot")
+    if label:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalence: float | None = None, **kwargs) -> Axes:
+    """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``)."""
+    ax = _axes(ax, (5.5, 3.8))
+    kwargs.setdefault("color", "#1f4e79")
+    yerr = np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]])
+    ax.bar(table["quantile"], table["rate"], yerr=yerr, capsize=3, **kwargs)
+    if prevalence is not None:
+        ax.axhline(prevalence, color="grey", ls="--", lw=1, label="overall rate")
+        ax.legend(fontsize="small")
+    ax.set(xlabel="Score decile (1 = lowest)", ylabel="Observed disease rate",
+           title=ax.get_title() or "Risk by polygenic score decile")
+    ax.set_xticks(table["quantile"])
+    return ax
+
+
+def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> Axes:
+    """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1)."""
+    ax = _axes(ax, (4.5, 3.5))
+    kwargs.setdefault("color", ["#1f4e79", "#6fa8dc", "#e69138", "#93c47d"][: len(table)])
+    ax.bar(table.index.astype(str), table["relative_r2"], **kwargs)
+    ax.axhline(1, color="grey", ls="--", lw=1)
+    ax.set(xlabel="Test population", ylabel="R² relative to the training ancestry",
+           title=ax.get_title() or "Portability of the score")
+    return ax
