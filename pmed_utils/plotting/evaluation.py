@@ -103,8 +103,8 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None, label: str | N
     kwargs.setdefault("capsize", 3)
     kwargs.setdefault("label", label or "model")
     observed = table["observed"].to_numpy(dtype=float)
-    yerr = np.vstack([observed - table["ci_low"].to_numpy(dtype=float),
-                      table["ci_high"].to_numpy(dtype=float) - observed])
+    yerr = np.clip(np.vstack([observed - table["ci_low"].to_numpy(dtype=float),
+                              table["ci_high"].to_numpy(dtype=float) - observed]), 0, None)
     ax.errorbar(table["mean_predicted"].to_numpy(dtype=float), observed, yerr=yerr, **kwargs)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted risk", ylabel="Observed frequency",

@@ -98,7 +98,8 @@ def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalenc
     """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``)."""
     ax = _axes(ax, (5.5, 3.8))
     kwargs.setdefault("color", "#1f4e79")
-    yerr = np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]])
+    # Wilson bounds can sit a rounding error beyond the rate when it is 0 or 1
+    yerr = np.clip(np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]]).astype(float), 0, None)
     ax.bar(table["quantile"], table["rate"], yerr=yerr, capsize=3, **kwargs)
     if prevalence is not None:
         ax.axhline(prevalence, color="grey", ls="--", lw=1, label="overall rate")
