@@ -4,8 +4,11 @@ import os
 
 import pytest
 
-# Doctests in pmed_utils draw figures too: never open a window.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Never open a window. Set the backend for this process only: an MPLBACKEND environment
+# variable would also reach the notebook kernels and stop them from showing figures inline.
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 

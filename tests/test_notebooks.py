@@ -31,6 +31,11 @@ def test_notebook_runs_and_records_plausible_results(notebook: Path, executed_di
     except NotebookFailed as exc:
         pytest.fail(str(exc), pytrace=False)
 
+    import nbformat
+
+    executed = nbformat.read(output, as_version=4)
+    figures = sum("image/png" in out.get("data", {}) for cell in executed.cells for out in cell.get("outputs", []))
+    assert figures > 0, f"{notebook.name} ran but showed no figure (is MPLBACKEND set to a non-inline backend?)"
     records = read_records(output)
     assert records.get("ci") is True, (
         f"{notebook.name} must record('ci', ci) so the book can say when its numbers come from a CI run"

@@ -11,7 +11,15 @@ from pmed_utils.datasets._base import (
     verify_md5,
 )
 from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
-from pmed_utils.datasets.medmnist import MEDMNIST_CITATION, DatasetCard, MedMNISTData, load_medmnist, medmnist_benchmark, medmnist_files
+from pmed_utils.datasets.medmnist import (
+    MEDMNIST_CITATION,
+    DatasetCard,
+    MedMNISTData,
+    binary_target,
+    load_medmnist,
+    medmnist_benchmark,
+    medmnist_files,
+)
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "MEDMNIST_CITATION",
     "DatasetCard",
     "MedMNISTData",
+    "binary_target",
     "load_medmnist",
     "medmnist_benchmark",
     "medmnist_files",

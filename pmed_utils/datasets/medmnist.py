@@ -20,7 +20,15 @@ import numpy as np
 from pmed_utils.datasets._base import RemoteFile, fetch_file, packaged_data_path, verify_md5
 from pmed_utils.validation import check_choice
 
-__all__ = ["MEDMNIST_CITATION", "DatasetCard", "MedMNISTData", "medmnist_files", "load_medmnist", "medmnist_benchmark"]
+__all__ = [
+    "MEDMNIST_CITATION",
+    "DatasetCard",
+    "MedMNISTData",
+    "binary_target",
+    "medmnist_files",
+    "load_medmnist",
+    "medmnist_benchmark",
+]
 
 MEDMNIST_CITATION = (
     "Yang J, Shi R, Wei D, Liu Z, Zhao L, Ke B, Pfister H, Ni B. MedMNIST v2 - A large-scale "
@@ -157,22 +165,64 @@ def load_medmnist(
         images = {split: npz[f"{split}_images"] for split in ("train", "val", "test")}
         raw = {split: npz[f"{split}_labels"] for split in ("train", "val", "test")}
     class_names = {int(k): v for k, v in info["label"].items()}
-    positive = POSITIVE_LABEL.get(name)
-    if info["task"] == "binary-class":
-        if positive is None:
-            positive = 1
-        labels = {s: (raw[s].reshape(-1) == positive).astype(np.int8) for s in raw}
+    binary = info["task"] == "binary-class"
+    positive = POSITIVE_LABEL.get(name, 1) if binary else None
+    if binary:
         notes = [f"pmed label 1 = MedMNIST label {positive} ({class_names[positive]}); pmed label 0 = the other class."]
     else:
-        labels, notes = raw, ["Not a binary task: labels are MedMNIST's as shipped."]
+        notes = ["Not a binary task: labels are MedMNIST's as shipped."]
     card = DatasetCard(
         name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
         split_sizes={s: int(len(images[s])) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
         source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
-        positive_label=positive if info["task"] == "binary-class" else None,
-        positive_meaning=class_names[positive] if info["task"] == "binary-class" else None, notes=notes,
+        positive_label=positive, positive_meaning=class_names[positive] if binary else None, notes=notes,
     )
+    labels = {s: binary_target(raw[s], card) for s in raw} if binary else raw
     return MedMNISTData(images, labels, card)
+
+
+def binary_target(labels, card: DatasetCard) -> np.ndarray:
+    """MedMNIST labels of a binary dataset → pmed's target, **1 = lesion / disease present**.
+
+    ``card.positive_label`` says which MedMNIST label means the lesion (0 =
+    malignant for BreastMNIST, 1 = pneumonia for PneumoniaMNIST); that label
+    becomes 1 and the other one 0. :func:`load_medmnist` already applies this;
+    use it on labels read from a MedMNIST file by other means.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n,) or (n, 1)
+        MedMNIST's labels, 0 or 1.
+    card : DatasetCard
+        The card of a binary dataset (``card.positive_label`` set).
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+
+    Examples
+    --------
+    >>> card = load_medmnist("breastmnist").card
+    >>> binary_target([[0], [1], [1]], card)  # 0 = malignant in MedMNIST
+    array([1, 0, 0], dtype=int8)
+    """
+    if card.positive_label is None:
+        raise ValueError(
+            f"binary_target needs a binary dataset; {card.name} is a {card.task!r} task "
+            "(its card has no positive_label)."
+        )
+    raw = np.asarray(labels)
+    if raw.ndim == 2 and raw.shape[1] == 1:
+        raw = raw[:, 0]
+    if raw.ndim != 1:
+        raise ValueError(f"The 'labels' parameter of binary_target must have shape (n,) or (n, 1); got {raw.shape}.")
+    found = set(np.unique(raw).tolist())
+    if not found <= set(card.class_names):
+        raise ValueError(
+            f"The 'labels' parameter of binary_target must contain only {sorted(card.class_names)} "
+            f"({card.name}); got values {sorted(found)[:10]}."
+        )
+    return (raw == card.positive_label).astype(np.int8)
 
 
 # Published test AUC / ACC of MedMNIST v2 (Yang et al. 2023, Table 3), 28x28 inputs where stated.

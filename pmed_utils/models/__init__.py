@@ -1,11 +1,18 @@
 """Models for lesion detection: CNNs, training, and CNN features with classical models."""
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
-from pmed_utils.models.features import classical_models, extract_features, feature_extractor, fit_classical_models
+from pmed_utils.models.features import (
+    classical_models,
+    compare_feature_models,
+    extract_features,
+    feature_extractor,
+    fit_classical_models,
+)
 from pmed_utils.models.training import predict_scores, train_classifier
 
 __all__ = [
     "classical_models",
+    "compare_feature_models",
     "extract_features",
     "feature_extractor",
     "fit_classical_models",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 
-from pmed_utils.imaging.preprocessing import make_dataset
-from pmed_utils.validation import check_binary_labels
+from pmed_utils.imaging.preprocessing import check_images, make_dataset
+from pmed_utils.validation import check_binary_labels, check_same_length
 
 __all__ = ["train_classifier", "predict_scores"]
 
@@ -38,13 +40,39 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     -------
     DataFrame
         One row per epoch: loss, auc, accuracy, val_loss, val_auc, val_accuracy.
-        ``attrs["best_epoch"]`` holds the restored epoch (0-based).
+        ``attrs["best_epoch"]`` holds the restored epoch (0-based) and
+        ``attrs["train_seconds"]`` the wall time of training.
+
+    Raises
+    ------
+    ValueError
+        Labels other than 0/1, a split with one class, images that are not
+        float in [0, 1] or do not match the model's input shape, NaN pixels.
+
+    Examples
+    --------
+    >>> from pmed_utils.models import small_cnn
+    >>> x = np.random.default_rng(0).random((8, 16, 16, 1)).astype("float32")
+    >>> hist = train_classifier(small_cnn((16, 16, 1), filters=(4,)), x, [0, 1] * 4, x, [0, 1] * 4,
+    ...                         epochs=2, progress=False)
+    >>> len(hist), sorted(hist.columns)[:3]
+    (2, ['accuracy', 'auc', 'loss'])
     """
     import keras
     from tqdm.keras import TqdmCallback
 
     y_train = check_binary_labels(y_train, "y_train", func="train_classifier")
     y_val = check_binary_labels(y_val, "y_val", func="train_classifier")
+    x_train = _check_model_input(model, x_train, "x_train")
+    x_val = _check_model_input(model, x_val, "x_val")
+    check_same_length((x_train, "x_train"), (y_train, "y_train"), func="train_classifier")
+    check_same_length((x_val, "x_val"), (y_val, "y_val"), func="train_classifier")
+    for labels, param in ((y_train, "y_train"), (y_val, "y_val")):
+        if np.unique(labels).size < 2:
+            raise ValueError(
+                f"The '{param}' parameter of train_classifier must contain both classes (0 and 1); "
+                f"got only {int(labels[0]) if labels.size else 'no labels'}. A validation AUC needs both."
+            )
     keras.utils.set_random_seed(random_state)
     train_ds = make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True, augment=augment,
                             random_state=random_state)
@@ -52,14 +80,43 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=patience,
                                             restore_best_weights=True)
     callbacks = [stopper] + ([TqdmCallback(verbose=0, desc=model.name)] if progress else [])
+    start = time.perf_counter()
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, class_weight=class_weight,
                         callbacks=callbacks, verbose=0, shuffle=False)  # tf.data shuffles
+    seconds = time.perf_counter() - start
     frame = pd.DataFrame(history.history)
     frame.index.name = "epoch"
     frame.attrs["best_epoch"] = int(np.argmax(frame["val_auc"].to_numpy()))
+    frame.attrs["train_seconds"] = float(seconds)
     return frame
 
 
+def _check_model_input(model, x, param: str, func: str = "train_classifier") -> np.ndarray:
+    """Images must be float in [0, 1], 4-D, and match the model's input shape."""
+    x = check_images(x, param, func=func)
+    if x.dtype == np.uint8 or x.ndim != 4:
+        raise ValueError(
+            f"The '{param}' parameter of {func} must be float32 images of shape (n, height, width, "
+            f"channels) scaled to [0, 1]; got dtype {x.dtype} and shape {x.shape}. "
+            "Use pmed_utils.imaging.to_model_input first."
+        )
+    expected = tuple(model.input_shape[1:])
+    if tuple(x.shape[1:]) != expected:
+        raise ValueError(
+            f"The '{param}' parameter of {func} has images of shape {tuple(x.shape[1:])} but "
+            f"{model.name} expects {expected}; use to_model_input(images, size={expected[0]}, channels={expected[-1]})."
+        )
+    return x.astype(np.float32, copy=False)
+
+
 def predict_scores(model, x, batch_size: int = 256) -> np.ndarray:
-    """The model's predicted probability of a lesion for each image, shape (n,)."""
+    """The model's predicted probability of a lesion for each image, shape (n,).
+
+    Examples
+    --------
+    >>> from pmed_utils.models import seed_cnn
+    >>> predict_scores(seed_cnn(), np.zeros((3, 64, 64, 3), "float32")).shape
+    (3,)
+    """
+    x = _check_model_input(model, x, "x", func="predict_scores")
     return np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(-1)

@@ -1,0 +1,58 @@
+"""One self-contained HTML report from an executed notebook (images embedded, code hidden)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import importlib.metadata
+import re
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["package_versions", "notebook_to_html"]
+
+_PACKAGES = ("pmed", "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "tensorflow", "keras", "matplotlib",
+             "msprime", "stdpopsim", "papermill")
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a result depends on (missing ones are skipped)."""
+    out = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: dict, notebook_name: str,
+                     show_code: bool = False) -> Path:
+    """Write ``output`` (HTML): a header with parameters, seed, versions and time, then the notebook.
+
+    Figures are embedded as data URIs, so the file opens offline and can be e-mailed.
+    """
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td><code>{html.escape(repr(v))}</code></td></tr>"
+                   for k, v in parameters.items())
+    versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"<h1>pmed report: {html.escape(notebook_name)}</h1>"
+        f"<p>Generated {stamp}. Seed: <code>{html.escape(repr(parameters.get('seed', 'notebook default')))}</code>.</p>"
+        f"<h3>Parameters</h3><table>{rows or '<tr><td>notebook defaults</td></tr>'}</table>"
+        f"<h3>Software</h3><p>{html.escape(versions)}</p><hr/>"
+    )
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
+    exporter = HTMLExporter(template_name="classic", exclude_input=not show_code, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    # The template links jQuery, RequireJS and MathJax from CDNs; a report must open offline
+    # with nothing fetched, so drop every external script (figures are already embedded).
+    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    output = Path(output)
+    output.write_text(body, encoding="utf-8")
+    return output
