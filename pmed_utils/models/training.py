@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
-from pmed_utils.validation import check_binary_labels, check_same_length
+from pmed_utils.validation import check_binary_labels, check_in_range, check_same_length
 
 __all__ = ["train_classifier", "predict_scores"]
 
 
 def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20, batch_size: int = 32,
                      patience: int = 5, augment=None, class_weight: dict | None = None, random_state: int = 0,
-                     progress: bool = True) -> pd.DataFrame:
+                     max_seconds: float | None = None, progress: bool = True) -> pd.DataFrame:
     """Fit a compiled binary Keras model; stop when validation AUC stops improving.
 
     The weights of the best epoch (highest validation AUC) are restored at the
@@ -35,6 +35,14 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
         Applied to training batches only.
     class_weight : dict, optional
         E.g. from :func:`pmed_utils.imaging.balanced_class_weights`.
+    random_state : int
+        Seeds shuffling, augmentation and dropout.
+    max_seconds : float, optional
+        A training-time budget: no new epoch starts if it would end after
+        ``max_seconds`` (judged from the slowest epoch so far). The best
+        epoch's weights are still restored.
+    progress : bool
+        Show a tqdm progress bar (one step per epoch).
 
     Returns
     -------
@@ -80,6 +88,9 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=patience,
                                             restore_best_weights=True)
     callbacks = [stopper] + ([TqdmCallback(verbose=0, desc=model.name)] if progress else [])
+    if max_seconds is not None:
+        check_in_range(max_seconds, "max_seconds", 0, np.inf, func="train_classifier", closed="neither")
+        callbacks.append(_time_budget(max_seconds))
     start = time.perf_counter()
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, class_weight=class_weight,
                         callbacks=callbacks, verbose=0, shuffle=False)  # tf.data shuffles
@@ -89,6 +100,25 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     frame.attrs["best_epoch"] = int(np.argmax(frame["val_auc"].to_numpy()))
     frame.attrs["train_seconds"] = float(seconds)
     return frame
+
+
+def _time_budget(max_seconds: float):
+    """A callback that stops before an epoch that would end after ``max_seconds`` of training."""
+    import keras
+
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = self.last = time.perf_counter()
+            self.slowest = 0.0
+
+        def on_epoch_end(self, epoch, logs=None):
+            now = time.perf_counter()
+            self.slowest = max(self.slowest, now - self.last)
+            self.last = now
+            if now - self.start + self.slowest > max_seconds:
+                self.model.stop_training = True
+
+    return TimeBudget()
 
 
 def _check_model_input(model, x, param: str, func: str = "train_classifier") -> np.ndarray:

@@ -90,6 +90,12 @@ def plot_training_history(history: pd.DataFrame, metric: str = "auc", ax: Axes |
     >>> ax.get_lines()[1].get_ydata().tolist()
     [0.55, 0.72, 0.7]
     """
+    missing = [c for c in (metric, f"val_{metric}") if c not in history.columns]
+    if missing:
+        raise ValueError(
+            f"The 'history' parameter of plot_training_history must have columns {metric!r} and "
+            f"'val_{metric}' (as returned by train_classifier); missing {missing}, got {list(history.columns)}."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     name = f"{label} " if label else ""

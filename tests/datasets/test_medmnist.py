@@ -4,7 +4,14 @@ import shutil
 import numpy as np
 import pytest
 
-from pmed_utils.datasets import ChecksumError, DataNotAvailableError, RemoteFile, load_medmnist, medmnist_files
+from pmed_utils.datasets import (
+    ChecksumError,
+    DataNotAvailableError,
+    RemoteFile,
+    binary_target,
+    load_medmnist,
+    medmnist_files,
+)
 from pmed_utils.datasets import medmnist as medmnist_module
 
 
@@ -91,3 +98,75 @@ def test_corrupt_shipped_file_is_detected(tmp_path, monkeypatch):
     monkeypatch.setattr(medmnist_module, "packaged_data_path", lambda *parts: tmp_path / parts[-1])
     with pytest.raises(ChecksumError, match="breastmnist.npz is corrupt"):
         load_medmnist("breastmnist")
+
+
+def test_binary_target_maps_the_lesion_label_to_1():
+    breast = load_medmnist("breastmnist").card
+    assert breast.positive_label == 0 and breast.class_names[0] == "malignant"
+    np.testing.assert_array_equal(binary_target(np.array([[0], [1], [0]]), breast), [1, 0, 1])
+    pneumonia = load_medmnist("pneumoniamnist").card
+    np.testing.assert_array_equal(binary_target([0, 1, 1], pneumonia), [0, 1, 1])
+    with pytest.raises(ValueError, match=r"must contain only \[0, 1\] \(breastmnist\); got values \[0, 2\]"):
+        binary_target([0, 2], breast)
+
+
+def test_binary_target_agrees_with_the_raw_file():
+    data = load_medmnist("breastmnist")
+    with np.load(medmnist_module.packaged_data_path("medmnist", "breastmnist.npz")) as npz:
+        raw = npz["test_labels"]
+    np.testing.assert_array_equal(data.labels["test"], (raw[:, 0] == 0).astype(np.int8))
+
+
+def test_binary_target_refuses_multiclass_cards(tmp_path, monkeypatch):
+    _fake_remote(tmp_path, monkeypatch, _npz_bytes(tmp_path))
+    card = load_medmnist("dermamnist", data_home=tmp_path / "cache").card
+    with pytest.raises(ValueError, match="needs a binary dataset; dermamnist is a 'multi-class' task"):
+        binary_target([0, 1], card)
+
+
+def test_card_describes_the_dataset():
+    card = load_medmnist("pneumoniamnist").card
+    assert card.task == "binary-class" and card.size == 28
+    assert card.split_sizes == {"train": 4708, "val": 524, "test": 624}
+    assert "Cell" in card.source_citation and card.licence == "CC BY 4.0"
+
+
+def test_every_table_url_is_official_and_named_after_its_file():
+    for (name, size), remote in medmnist_files().items():
+        suffix = "" if size == 28 else f"_{size}"
+        assert remote.filename == f"{name}{suffix}.npz"
+        assert remote.url == f"https://zenodo.org/records/10519652/files/{remote.filename}?download=1"
+        assert len(remote.md5) == 32 and int(remote.md5, 16) >= 0
+
+
+def test_corrupt_cached_file_is_named_and_not_silently_replaced(tmp_path, monkeypatch):
+    payload = _npz_bytes(tmp_path)
+    _fake_remote(tmp_path, monkeypatch, payload)
+    cached = tmp_path / "cache" / "medmnist" / "dermamnist.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(payload[:100])  # an interrupted copy by hand
+    with pytest.raises(ChecksumError, match=r"dermamnist.npz is corrupt .*Delete it"):
+        load_medmnist("dermamnist", data_home=tmp_path / "cache")
+
+
+def test_pmed_data_environment_variable_sets_the_cache(tmp_path, monkeypatch):
+    _fake_remote(tmp_path, monkeypatch, _npz_bytes(tmp_path))
+    monkeypatch.setenv("PMED_DATA", str(tmp_path / "env_cache"))
+    load_medmnist("dermamnist")
+    assert (tmp_path / "env_cache" / "medmnist" / "dermamnist.npz").exists()
+
+
+def test_fetch_uses_urlopen_and_offline_error_names_url(tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(DataNotAvailableError) as info:
+        load_medmnist("pneumoniamnist", size=64, data_home=tmp_path)
+    msg = str(info.value)
+    assert "pneumoniamnist_64.npz" in msg and "Are you offline?" in msg
+    assert "https://zenodo.org/records/10519652/files/pneumoniamnist_64.npz" in msg and str(tmp_path) in msg
+    assert list((tmp_path / "medmnist").iterdir()) == []  # no half file left behind

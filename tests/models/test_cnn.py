@@ -76,3 +76,61 @@ def test_save_and_load_errors(tmp_path):
         save_model(seed_cnn(), tmp_path / "model.h5")
     with pytest.raises(FileNotFoundError, match="No model file"):
         load_model(str(tmp_path / "missing.keras"))
+
+
+def test_training_rejects_images_that_do_not_fit_the_model():
+    x, y = _separable_images(20)
+    model = small_cnn((28, 28, 1), filters=(4,))
+    with pytest.raises(ValueError, match=r"'x_train' parameter of train_classifier has images of shape \(28, 28, 3\)"):
+        train_classifier(model, np.repeat(x, 3, axis=-1), y, x, y, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"must be float32 images .*imaging.to_model_input"):
+        train_classifier(model, (x * 255).astype(np.uint8), y, x, y, epochs=1, progress=False)
+    bad = x.copy()
+    bad[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="'x_val' parameter of train_classifier contains 1 NaN pixel"):
+        train_classifier(model, x, y, bad, y, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="'y_val' parameter of train_classifier must contain both classes"):
+        train_classifier(model, x, y, x, np.zeros_like(y), epochs=1, progress=False)
+    with pytest.raises(ValueError, match="Inconsistent lengths in train_classifier"):
+        train_classifier(model, x, y[:-1], x, y, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"'x' parameter of predict_scores has images of shape \(64, 64, 3\)"):
+        predict_scores(model, np.zeros((2, 64, 64, 3), np.float32))
+
+
+def test_feature_models_match_scikit_learn_on_the_same_features():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    from pmed_utils.models import compare_feature_models
+
+    x, y = _separable_images(40)
+    xt, yt = _separable_images(16, seed=2)
+    seed_everything(1)
+    model = small_cnn((28, 28, 1), filters=(4, 8))
+    scores = compare_feature_models(model, x, y, xt, random_state=0)
+    assert list(scores) == ["CNN head", "decision tree", "RBF SVM", "logistic regression"]
+    np.testing.assert_allclose(scores["CNN head"], predict_scores(model, xt), rtol=1e-6)
+    f_train, f_test = extract_features(model, x), extract_features(model, xt)
+    lr = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)).fit(f_train, y)
+    np.testing.assert_allclose(scores["logistic regression"], lr.predict_proba(f_test)[:, 1], atol=1e-4)  # float32 vs float64 features
+    tree = DecisionTreeClassifier(max_depth=4, min_samples_leaf=5, random_state=0).fit(f_train, y)
+    np.testing.assert_allclose(scores["decision tree"], tree.predict_proba(f_test)[:, 1])
+    assert all(((s >= 0) & (s <= 1)).all() and s.shape == (16,) for s in scores.values())
+
+
+def test_classical_models_refuse_bad_features():
+    with pytest.raises(ValueError, match="'features' parameter of fit_classical_models contains 1 NaN"):
+        fit_classical_models(np.array([[0.0], [np.nan], [1.0], [2.0]]), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="must be 2-D"):
+        fit_classical_models(np.zeros(4), [0, 1, 0, 1])
+
+
+def test_time_budget_stops_training_early():
+    x, y = _separable_images(40)
+    model = small_cnn((28, 28, 1), filters=(4,))
+    hist = train_classifier(model, x, y, x, y, epochs=50, patience=50, max_seconds=1e-3, progress=False)
+    assert len(hist) == 1 and hist.attrs["train_seconds"] > 0
+    with pytest.raises(ValueError, match=r"'max_seconds' parameter of train_classifier must be in \(0, inf\)"):
+        train_classifier(model, x, y, x, y, epochs=1, max_seconds=0, progress=False)
