@@ -132,7 +132,7 @@ def test_every_page_renders_without_errors(browser, built_site: Path, site_url: 
                 problems.append(f"{rel}: mermaid diagram not drawn as SVG")
         if "math notranslate" in source:
             try:
-                page.wait_for_selector("mjx-container", timeout=15000)
+                page.wait_for_selector("mjx-container", state="attached", timeout=15000)  # math in closed solutions is hidden
             except Exception:
                 problems.append(f"{rel}: math not typeset by MathJax")
         page.wait_for_load_state("networkidle")
