@@ -112,6 +112,10 @@ def gwas_logistic(genotypes, disease, covariates=None, variant_ids=None, *, bloc
         if np.abs(step).max() < tol:
             break
     out = {key: np.full(m, np.nan) for key in ("beta", "se")}
+    # Products of covariate pairs, so that every variant's covariate block of the
+    # Hessian, X' diag(w_b) X, comes out of one matrix product for the whole block.
+    kc = x_cov.shape[1]
+    x_pairs = (x_cov[:, :, None] * x_cov[:, None, :]).reshape(n, kc * kc)
     for start in range(0, m, block_size):
         gb = impute_mean(g[:, start:start + block_size]).astype(np.float64)  # (n, B)
         B = gb.shape[1]
@@ -125,8 +129,8 @@ def gwas_logistic(genotypes, disease, covariates=None, variant_ids=None, *, bloc
             r = y[:, None] - mu
             # gradient and Hessian for design [x_cov, g_b] per variant
             grad = np.concatenate([x_cov.T @ r, (gb * r).sum(axis=0)[None, :]], axis=0).T  # (B, k)
-            h_cc = np.einsum("ni,nb,nj->bij", x_cov, w, x_cov)
-            h_cg = np.einsum("ni,nb->bi", x_cov, w * gb)
+            h_cc = (x_pairs.T @ w).T.reshape(B, kc, kc)
+            h_cg = (x_cov.T @ (w * gb)).T
             h_gg = (w * gb * gb).sum(axis=0)
             hess = np.empty((B, k, k))
             hess[:, :-1, :-1] = h_cc
