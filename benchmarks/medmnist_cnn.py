@@ -39,7 +39,7 @@ def _run_one(name: str, model_name: str, seed: int, data, args) -> dict:
         model, augment = seed_cnn(), None
     else:
         x = {s: to_model_input(data.images[s]) for s in data.images}
-        model, augment = small_cnn((28, 28, 1)), augmentation_layers(random_state=seed)
+        model, augment = small_cnn((28, 28, 1)), augmentation_layers(rotation=0, zoom=0, contrast=0, random_state=seed)
     history = train_classifier(
         model, x["train"], y["train"], x["val"], y["val"], epochs=args.epochs, patience=args.patience,
         batch_size=args.batch_size, augment=augment, class_weight=balanced_class_weights(y["train"]),
