@@ -36,8 +36,7 @@ def write_plink(prefix: str | os.PathLike, genotypes, variants: pd.DataFrame, sa
         )
     prefix = Path(prefix)
     prefix.parent.mkdir(parents=True, exist_ok=True)
-    values = g.astype(np.float32)
-    values[g < 0] = np.nan
+    values = np.where(g < 0, np.int8(-127), g)  # bed-reader's int8 code for a missing call
     sex = samples["sex"].to_numpy() if "sex" in samples else np.zeros(len(samples))
     pheno = samples["disease"].to_numpy() + 1 if "disease" in samples else np.full(len(samples), -9)
     properties = {
@@ -94,8 +93,10 @@ def read_plink(prefix: str | os.PathLike) -> tuple[np.ndarray, pd.DataFrame, pd.
                       names=["chrom", "id", "cm", "pos", "alt", "ref"])
     _check_bed(bed, len(fam), len(bim))
     with open_bed(bed, count_A1=True, iid_count=len(fam), sid_count=len(bim)) as reader:
-        values = reader.read(dtype=np.float32)
-    g = np.where(np.isnan(values), -1, values).astype(np.int8)
+        g = reader.read(dtype=np.int8)
+    for start in range(0, g.shape[1], 8192):  # bed-reader's missing code -> ours, in blocks to bound memory
+        block = g[:, start:start + 8192]
+        block[block == -127] = -1
     variants = pd.DataFrame({
         "chrom": pd.to_numeric(bim["chrom"], errors="coerce").fillna(-1).astype(int),
         "pos": bim["pos"].astype(np.int64), "id": bim["id"], "ref": bim["ref"], "alt": bim["alt"],

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
-from pmed_utils.genomics.qc import impute_mean, standardize
+from pmed_utils.genomics.qc import _imputed_moments, _mean_imputed_block, impute_mean, standardize, variant_counts
 from pmed_utils.validation import check_finite, check_same_length
 
 __all__ = ["polygenic_score", "clump", "ClumpThresholdResult", "clump_and_threshold", "PenalizedScore", "penalized_score"]
@@ -39,14 +40,26 @@ def polygenic_score(genotypes, weights, *, impute: str = "mean", frequencies=Non
     w = check_finite(weights, "weights", func="polygenic_score")
     if w.shape != (g.shape[1],):
         raise ValueError(f"polygenic_score: {g.shape[1]} variants but {w.shape} weights; they must match one to one.")
-    if impute == "zero":
-        x = np.where(g < 0, 0, g).astype(np.float64)
-    elif impute == "mean":
-        x = impute_mean(g).astype(np.float64) if frequencies is None else np.where(
-            g < 0, 2 * np.asarray(frequencies)[None, :], g).astype(np.float64)
-    else:
+    if impute not in ("mean", "zero"):
         raise ValueError(f"The 'impute' parameter of polygenic_score must be 'mean' or 'zero'; got {impute!r}.")
-    return x @ w
+    if impute == "zero":
+        fill = np.zeros(g.shape[1])
+    elif frequencies is None:
+        fill, _ = _imputed_moments(variant_counts(g))
+    else:
+        fill = 2 * check_finite(frequencies, "frequencies", func="polygenic_score")
+        if fill.shape != w.shape:
+            raise ValueError(f"polygenic_score: {w.size} weights but {fill.size} frequencies; they must match.")
+    # Only variants with a non-zero weight are read (thresholded scores use few of them).
+    used = np.flatnonzero(w)
+
+    def block(idx: slice) -> np.ndarray:
+        cols = idx if used.size == g.shape[1] else used[idx]  # a slice avoids a gather
+        return _mean_imputed_block(g[:, cols], fill[cols]) @ w[cols]
+
+    if used.size == 0:
+        return np.zeros(g.shape[0])
+    return np.sum(map_variant_blocks(block, used.size, 2048), axis=0)
 
 
 def clump(p_values, z_scores: np.ndarray, chrom, pos, *, p_max: float = 1.0, r2_max: float = 0.1,

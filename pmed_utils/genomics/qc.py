@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.validation import check_in_range, check_same_length
 
@@ -20,7 +21,9 @@ __all__ = [
     "call_rate_per_variant",
     "allele_frequencies",
     "genotype_counts",
+    "variant_counts",
     "hwe_exact_pvalues",
+    "hwe_exact_pvalues_from_counts",
     "heterozygosity_f",
     "find_duplicates",
     "QCResult",
@@ -30,7 +33,7 @@ __all__ = [
 ]
 
 
-def call_rate_per_sample(genotypes) -> np.ndarray:
+def call_rate_per_sample(genotypes, *, block_size: int = 4096) -> np.ndarray:
     """Fraction of non-missing calls per sample, shape (n_samples,).
 
     Examples
@@ -39,19 +42,46 @@ def call_rate_per_sample(genotypes) -> np.ndarray:
     [0.5, 1.0]
     """
     g = check_genotypes(genotypes, "call_rate_per_sample")
-    return (g >= 0).mean(axis=1)
+    if g.shape[1] == 0:
+        return np.full(g.shape[0], np.nan)
+    missing = map_variant_blocks(lambda cols: np.add.reduce(g[:, cols] < 0, axis=1, dtype=np.int64),
+                                 g.shape[1], block_size)
+    return 1 - np.sum(missing, axis=0) / g.shape[1]
+
+
+def variant_counts(genotypes, *, block_size: int = 4096) -> np.ndarray:
+    """Per-variant counts of missing, 0, 1 and 2 alternative alleles, shape (n_variants, 4), int64.
+
+    One pass over the int8 matrix in blocks of variants (no float copy), on all
+    cores; every per-variant QC statistic is a function of these four counts.
+
+    Examples
+    --------
+    >>> variant_counts(np.array([[0, -1], [1, 2], [1, 2]], np.int8)).tolist()
+    [[0, 1, 2, 0], [1, 0, 0, 2]]
+    """
+    g = check_genotypes(genotypes, "variant_counts")
+    n, m = g.shape
+
+    def block(cols: slice) -> np.ndarray:
+        b = g[:, cols]
+        c = [np.add.reduce(b == k, axis=0, dtype=np.int64) for k in (-1, 1, 2)]
+        return np.stack([c[0], n - c[0] - c[1] - c[2], c[1], c[2]], axis=1)
+
+    if m == 0:
+        return np.zeros((0, 4), np.int64)
+    return np.concatenate(map_variant_blocks(block, m, block_size))
 
 
 def call_rate_per_variant(genotypes) -> np.ndarray:
     """Fraction of non-missing calls per variant, shape (n_variants,)."""
     g = check_genotypes(genotypes, "call_rate_per_variant")
-    return (g >= 0).mean(axis=0)
+    return 1 - variant_counts(g)[:, 0] / max(g.shape[0], 1)
 
 
 def genotype_counts(genotypes) -> np.ndarray:
     """Counts of 0, 1 and 2 alternative alleles per variant, shape (n_variants, 3), missing excluded."""
-    g = check_genotypes(genotypes, "genotype_counts")
-    return np.stack([(g == k).sum(axis=0) for k in (0, 1, 2)], axis=1)
+    return variant_counts(check_genotypes(genotypes, "genotype_counts"))[:, 1:]
 
 
 def allele_frequencies(genotypes) -> np.ndarray:
@@ -62,14 +92,21 @@ def allele_frequencies(genotypes) -> np.ndarray:
     >>> allele_frequencies(np.array([[0, 2], [1, -1]], np.int8)).tolist()
     [0.25, 1.0]
     """
-    counts = genotype_counts(genotypes)
+    return _frequencies(genotype_counts(genotypes))
+
+
+def _frequencies(counts: np.ndarray) -> np.ndarray:
     n = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (counts[:, 1] + 2 * counts[:, 2]) / (2 * n)
 
 
 def _hwe_pvalue(n_het: int, n_hom_rare: int, n_hom_common: int) -> float:
-    """Exact two-sided HWE p-value (Wigginton, Cutler & Abecasis 2005): sum of P(h) ≤ P(observed)."""
+    """Exact two-sided HWE p-value (Wigginton, Cutler & Abecasis 2005): sum of P(h) ≤ P(observed).
+
+    The whole distribution of heterozygote counts, for one variant; the
+    vectorised :func:`_hwe_pvalues_windowed` handles all others.
+    """
     n = n_het + n_hom_rare + n_hom_common
     n_rare = 2 * n_hom_rare + n_het
     if n_rare > n:
@@ -81,16 +118,60 @@ def _hwe_pvalue(n_het: int, n_hom_rare: int, n_hom_common: int) -> float:
     hom_c = n - hets - hom_r
     logp = (gammaln(n + 1) - gammaln(hom_r + 1) - gammaln(hets + 1) - gammaln(hom_c + 1) + hets * np.log(2)
             + gammaln(n_rare + 1) + gammaln(2 * n - n_rare + 1) - gammaln(2 * n + 1))
-    obs_het = n_het if 2 * n_hom_rare + n_het <= n else n_het
-    p_obs = logp[np.searchsorted(hets, obs_het)]
+    p_obs = logp[np.searchsorted(hets, n_het)]
     probs = np.exp(logp)
-    return float(min(1.0, probs[logp <= p_obs + 1e-7 * abs(p_obs) + 1e-12].sum()))
+    return float(min(1.0, probs[logp <= p_obs + _HWE_LOG_TOL].sum()))
 
 
-def hwe_exact_pvalues(genotypes) -> np.ndarray:
+# Heterozygote counts whose probabilities differ by less than this (relative) count as ties.
+_HWE_LOG_TOL = 1e-7
+# Window half-width in units of sqrt(expected heterozygotes): the variance of the count is below its
+# mean, so the probability outside the window is below exp(-_HWE_WINDOW**2 / 2) ≈ 1e-22 of the peak.
+_HWE_WINDOW = 10.0
+
+
+def _hwe_pvalues_windowed(n_het: np.ndarray, n_rare: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Exact HWE p-values for many variants at once, on a window of heterozygote counts.
+
+    P(h + 2) / P(h) = 4 · hom_rare · hom_common / ((h + 1)(h + 2)) (Wigginton et al. 2005),
+    so log-probabilities over the window are one cumulative sum. The window around
+    the expected count holds all but ~1e-22 of the probability; a variant whose
+    observed count lies outside it gets NaN (the caller computes it in full).
+    """
+    expected = n_rare * (2.0 * n - n_rare) / np.maximum(2.0 * n - 1, 1)
+    half = np.ceil(_HWE_WINDOW * np.sqrt(expected + 1) / 2).astype(np.int64) + 4  # in steps of 2 hets
+    parity = n_rare % 2
+    centre = parity + 2 * np.round((expected - parity) / 2).astype(np.int64)
+    start = np.maximum(parity, centre - 2 * half)
+    width = int(2 * half.max() + 1)
+    h = start[:, None] + 2 * np.arange(width)[None, :]  # (B, W) heterozygote counts
+    valid = h <= n_rare[:, None]
+    hom_r = (n_rare[:, None] - h) / 2
+    hom_c = n[:, None] - h - hom_r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.log(4 * hom_r[:, :-1] * hom_c[:, :-1]) - np.log((h[:, 1:] - 1.0) * h[:, 1:])
+    step = np.where(valid[:, 1:], step, -np.inf)
+    logp = np.concatenate([np.zeros((len(n), 1)), np.cumsum(step, axis=1)], axis=1)
+    obs = (n_het - start) // 2
+    inside = (obs >= 0) & (obs < width) & ((n_het - start) % 2 == 0)
+    logp_obs = logp[np.arange(len(n)), np.clip(obs, 0, width - 1)]
+    # Where the window cuts a tail off, the observed count must be far more probable than the
+    # cut edge, or the missing tail would matter relative to the p-value.
+    last = np.clip((n_rare - start) // 2, 0, width - 1)
+    edge = np.maximum(np.where(start > parity, logp[:, 0], -np.inf),
+                      np.where(start + 2 * (width - 1) < n_rare, logp[np.arange(len(n)), last], -np.inf))
+    inside &= logp_obs - edge > 40
+    probs = np.exp(logp - logp.max(axis=1, keepdims=True))
+    tail = np.where(logp <= logp_obs[:, None] + _HWE_LOG_TOL, probs, 0).sum(axis=1)
+    p = np.minimum(1.0, tail / probs.sum(axis=1))
+    return np.where(inside & (n > 0), p, np.nan)
+
+
+def hwe_exact_pvalues(genotypes, *, block_size: int = 2048) -> np.ndarray:
     """Hardy–Weinberg exact-test p-value per variant (Wigginton et al. 2005), as PLINK's ``--hardy``.
 
-    Variants with identical genotype counts share one computation.
+    Variants with identical genotype counts share one computation; the rest are
+    computed in blocks of similar sample size (see :func:`_hwe_pvalues_windowed`).
 
     Examples
     --------
@@ -98,24 +179,74 @@ def hwe_exact_pvalues(genotypes) -> np.ndarray:
     >>> bool(hwe_exact_pvalues(g)[0] < 1e-20)
     True
     """
-    counts = genotype_counts(genotypes)
-    unique, inverse = np.unique(counts, axis=0, return_inverse=True)
-    pvals = np.array([_hwe_pvalue(int(c[1]), int(c[2]), int(c[0])) for c in unique])
+    return hwe_exact_pvalues_from_counts(genotype_counts(genotypes), block_size=block_size)
+
+
+def hwe_exact_pvalues_from_counts(counts, *, block_size: int = 2048) -> np.ndarray:
+    """Hardy–Weinberg exact-test p-values from per-variant genotype counts (n_variants, 3): hom ref, het, hom alt.
+
+    Use it when the counts are at hand (e.g. from :func:`variant_counts`, columns 1–3)
+    to avoid a second pass over the genotypes.
+
+    Examples
+    --------
+    >>> hwe_exact_pvalues_from_counts([[25, 50, 25], [50, 0, 50]]).round(6).tolist()
+    [1.0, 0.0]
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[1] != 3 or (counts.size and counts.min() < 0):
+        raise ValueError("hwe_exact_pvalues_from_counts: 'counts' must be non-negative integers of shape "
+                         f"(n_variants, 3) (hom ref, het, hom alt); got shape {counts.shape}.")
+    if len(counts) == 0:
+        return np.zeros(0)
+    counts = counts.astype(np.int64)
+    base = int(counts.max()) + 1
+    key = (counts[:, 0] * base + counts[:, 1]) * base + counts[:, 2]  # one integer per count triple
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    hom_c, het, hom_a = (counts[first, i] for i in range(3))
+    n = hom_c + het + hom_a
+    n_rare = np.minimum(2 * hom_a + het, 2 * hom_c + het)
+    # blocks of similar expected heterozygosity share one window width
+    order = np.argsort(n_rare * (2 * n - n_rare) / np.maximum(2 * n - 1, 1), kind="stable")
+    pvals = np.empty(len(first))
+
+    def block(part: slice) -> None:
+        idx = order[part]
+        pvals[idx] = _hwe_pvalues_windowed(het[idx], n_rare[idx], n[idx])
+
+    map_variant_blocks(block, len(order), block_size)
+    for i in np.flatnonzero(np.isnan(pvals) & (n > 0)):  # observed count far outside the window
+        pvals[i] = _hwe_pvalue(int(het[i]), int(hom_a[i]), int(hom_c[i]))
     return pvals[inverse.reshape(-1)]
 
 
-def heterozygosity_f(genotypes, frequencies=None) -> np.ndarray:
+def heterozygosity_f(genotypes, frequencies=None, *, block_size: int = 4096) -> np.ndarray:
     """Inbreeding coefficient F per sample (PLINK ``--het``): 1 − observed/expected heterozygous calls.
 
     Strongly negative F suggests contamination; strongly positive F, inbreeding or poor quality.
+
+    Examples
+    --------
+    >>> g = np.array([[1, 1, 1, 1], [0, 2, 0, 2], [1, 0, 1, 2]], np.int8)
+    >>> heterozygosity_f(g, frequencies=[0.5] * 4).round(2).tolist()
+    [-1.0, 1.0, 0.0]
     """
     g = check_genotypes(genotypes, "heterozygosity_f")
-    p = allele_frequencies(g) if frequencies is None else np.asarray(frequencies)
-    called = g >= 0
-    expected = (called * (2 * p * (1 - p))[None, :]).sum(axis=1)
-    observed = (g == 1).sum(axis=1)
+    p = allele_frequencies(g) if frequencies is None else np.asarray(frequencies, dtype=float)
+    if p.shape != (g.shape[1],):
+        raise ValueError(f"heterozygosity_f: {g.shape[1]} variants but {p.shape} frequencies; they must match.")
+    h = np.nan_to_num(2 * p * (1 - p))  # a variant with no calls contributes nothing
+
+    def block(cols: slice) -> np.ndarray:
+        b = g[:, cols]
+        # expected over called variants only = all variants minus the missing ones
+        return np.stack([np.add.reduce(b == 1, axis=1, dtype=np.int64),
+                         (b < 0).astype(np.float32) @ h[cols].astype(np.float32)])
+
+    sums = np.sum(map_variant_blocks(block, g.shape[1], block_size), axis=0) if g.shape[1] else np.zeros((2, len(g)))
+    expected = h.sum() - sums[1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 1 - observed / expected
+        return 1 - sums[0] / expected
 
 
 def find_duplicates(genotypes, ids, *, min_concordance: float = 0.98, n_variants: int = 2000,
@@ -213,12 +344,13 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
 
     gs = g[keep_s]
     keep_v = np.ones(g.shape[1], bool)
-    vcr = call_rate_per_variant(gs)
+    counts = variant_counts(gs)
+    vcr = 1 - counts[:, 0] / max(gs.shape[0], 1)
     rule = vcr < min_variant_call_rate
     report.append(("variants", "call rate", f"< {min_variant_call_rate:g}", int(rule.sum())))
     removed_v.append(pd.DataFrame({"id": variants["id"].to_numpy()[rule], "reason": "low call rate"}))
     keep_v &= ~rule
-    freq = allele_frequencies(gs)
+    freq = _frequencies(counts[:, 1:])
     maf = np.minimum(freq, 1 - freq)
     rule = keep_v & ~(maf >= min_maf)
     report.append(("variants", "minor-allele frequency", f"< {min_maf:g}", int(rule.sum())))
@@ -227,7 +359,7 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
     pops = samples["population"].to_numpy()[keep_s] if "population" in samples else np.zeros(gs.shape[0])
     largest = pd.Series(pops).value_counts().index[0]
     p_hwe = np.ones(g.shape[1])
-    p_hwe[keep_v] = hwe_exact_pvalues(gs[pops == largest][:, keep_v])
+    p_hwe[keep_v] = hwe_exact_pvalues(gs[pops == largest])[keep_v]
     rule = keep_v & (p_hwe < hwe_p_min)
     report.append(("variants", f"Hardy–Weinberg (in {largest})", f"p < {hwe_p_min:g}", int(rule.sum())))
     removed_v.append(pd.DataFrame({"id": variants["id"].to_numpy()[rule], "reason": "Hardy–Weinberg"}))
@@ -250,11 +382,36 @@ def impute_mean(genotypes) -> np.ndarray:
     [[0.0, 1.0], [2.0, 1.0]]
     """
     g = check_genotypes(genotypes, "impute_mean")
+    counts = variant_counts(g)
+    if (counts[:, 0] == g.shape[0]).any() and g.shape[0] > 0:
+        raise ValueError("impute_mean: some variants have no called genotype, so they have no mean; "
+                         "remove them first (quality_control drops them by call rate).")
+    means, _ = _imputed_moments(counts)
     x = g.astype(np.float32)
-    x[g < 0] = np.nan
-    means = np.nanmean(x, axis=0)
-    rows, cols = np.nonzero(g < 0)
-    x[rows, cols] = means[cols]
+    missing = g < 0
+    if missing.any():
+        np.copyto(x, np.broadcast_to(means.astype(np.float32), x.shape), where=missing)
+    return x
+
+
+def _imputed_moments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-variant mean dosage of the called genotypes and the centred sum of squares after mean imputation.
+
+    Imputed calls equal the mean, so they add nothing to the centred sum of squares.
+    """
+    n_called = counts[:, 1:].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(n_called > 0, (counts[:, 2] + 2 * counts[:, 3]) / np.maximum(n_called, 1), 0.0)
+    centred_ss = counts[:, 1] * means ** 2 + counts[:, 2] * (1 - means) ** 2 + counts[:, 3] * (2 - means) ** 2
+    return means, centred_ss
+
+
+def _mean_imputed_block(block: np.ndarray, means: np.ndarray) -> np.ndarray:
+    """float64 copy of an int8 block of variants with missing calls (-1) set to the variant's mean."""
+    x = block.astype(np.float64)
+    missing = block < 0
+    if missing.any():
+        np.copyto(x, np.broadcast_to(means, x.shape), where=missing)
     return x
 
 

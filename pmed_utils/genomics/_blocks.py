@@ -1,0 +1,46 @@
+"""Process a genotype matrix in blocks of variants, on all available cores.
+
+Converting a whole int8 genotype matrix to float64 needs eight times its memory
+(4 GB for 5,000 people × 100,000 variants), so every genome-wide statistic works
+on blocks of columns instead. NumPy releases the GIL inside large array
+operations, so a thread pool runs blocks in parallel without copying data;
+BLAS is held to one thread per block meanwhile so that the cores are not
+oversubscribed.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, TypeVar
+
+from threadpoolctl import threadpool_limits
+
+T = TypeVar("T")
+
+__all__ = ["available_cores", "map_variant_blocks"]
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def map_variant_blocks(func: Callable[[slice], T], n_variants: int, block_size: int,
+                       n_threads: int | None = None) -> list[T]:
+    """``[func(slice(start, stop)) for each block]``, in order, run on ``n_threads`` threads.
+
+    Examples
+    --------
+    >>> map_variant_blocks(lambda s: (s.start, s.stop), 5, 2, n_threads=2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    slices = [slice(start, min(start + block_size, n_variants)) for start in range(0, n_variants, block_size)]
+    threads = min(available_cores() if n_threads is None else n_threads, len(slices))
+    if threads <= 1:
+        return [func(s) for s in slices]
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(func, slices))
