@@ -42,7 +42,7 @@ test-unit: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser and not notebook"
 
 sync: setup
-	$(BIN)/jupytext --sync notebooks/*.md
+	$(BIN)/python tools/sync_notebooks.py
 
 clean:
 	rm -rf _build .jupyter_cache .pytest_cache

@@ -47,7 +47,7 @@ def test_pair_exists_and_is_in_sync(md: Path):
         f"{md.name} and {ipynb.name} differ: edit one, then run `jupytext --sync notebooks/{md.name}`"
     )
     assert from_md.metadata.get("pmed") == from_ipynb.metadata.get("pmed"), (
-        f"the 'pmed' metadata of {md.name} and {ipynb.name} differ: run jupytext --sync"
+        f"the 'pmed' metadata of {md.name} and {ipynb.name} differ: run `make sync`"
     )
 
 
