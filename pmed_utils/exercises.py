@@ -1,6 +1,6 @@
 """Answer checkers for the book's exercises.
 
-Each checkable exercise in a chapter has a label such as ``ex-10-het``; the reader
+Each checkable exercise in a chapter has a label such as ``ex-11-het``; the reader
 computes an answer and calls :func:`check` with that label. The checker computes
 the right answer itself (from the package's own functions or data, never from a
 stored constant where it can be computed), says whether the reader's answer
@@ -9,12 +9,12 @@ matches, and explains why, recognising the usual mistakes.
 Examples
 --------
 >>> from pmed_utils.exercises import check
->>> result = check("ex-10-het", 0.21)
+>>> result = check("ex-11-het", 0.21)
 >>> result.correct
 False
 >>> print(result)  # doctest: +ELLIPSIS
-Not yet (ex-10-het). 0.21 is p·q: there are two ways to be heterozygous ...
->>> check("ex-10-het", 0.42).correct
+Not yet (ex-11-het). 0.21 is p·q: there are two ways to be heterozygous ...
+>>> check("ex-11-het", 0.42).correct
 True
 """
 
@@ -72,6 +72,18 @@ def _daetwyler(h2: float = 0.5, n: float = 10_000, m_e: float = 60_000) -> float
     return daetwyler_expected_r2(h2, n, m_e)
 
 
+def _bed_bytes(n_people: int, n_variants: int) -> int:
+    from pmed_utils.genomics.io import BED_MAGIC
+
+    return len(BED_MAGIC) + n_variants * math.ceil(n_people / 4)
+
+
+def _lambda_gc(median_chi2: float) -> float:
+    from scipy import stats
+
+    return median_chi2 / float(stats.chi2.ppf(0.5, 1))
+
+
 def _seed_cnn_parameters(with_bias: bool = True) -> int:
     from pmed_utils.models import seed_cnn
 
@@ -99,8 +111,22 @@ _EXERCISES: dict[str, _Exercise] = {
                    "the population sd, ddof=0: X['mean radius'].std(ddof=0).")],
         rtol=2e-4,  # tight enough to tell ddof=0 from ddof=1 (they differ by 9e-4)
     ),
-    "ex-10-het": _Exercise(
+    "ex-10-bed": _Exercise(
         chapter="10_genotype_cohort",
+        question="How many bytes does a PLINK .bed file take for 6,001 people and 50,000 variants?",
+        solve=lambda: _bed_bytes(6001, 50_000),
+        why="Two bits per call, four calls per byte, each variant padded to whole bytes: "
+            "⌈6001 / 4⌉ = 1501 bytes per variant, times 50,000, plus the 3-byte header = 75,050,003.",
+        hint="Bytes per variant = ceil(people / 4); add the 3-byte header once. "
+             "pmed_utils.genomics.io writes such files: compare with Path('x.bed').stat().st_size.",
+        mistakes=[(lambda: 6001 * 50_000, "That is one byte per call; a .bed call takes 2 bits, so four fit in a byte."),
+                  (lambda: 6001 * 50_000 / 8, "That is one bit per call; a call needs 2 bits (0, 1, 2 or missing)."),
+                  (lambda: 3 + 50_000 * 6001 / 4, "Each variant starts on a new byte: round 6001 / 4 up to 1501 bytes."),
+                  (lambda: 50_000 * 1501, "Almost: the file also starts with a 3-byte header (magic number and mode).")],
+        rtol=1e-12,  # an exact count of bytes
+    ),
+    "ex-11-het": _Exercise(
+        chapter="11_genotype_qc",
         question="A variant's alternative allele has frequency p = 0.3. Under Hardy–Weinberg equilibrium, "
                  "what fraction of people are heterozygous?",
         solve=lambda: 2 * 0.3 * 0.7,
@@ -112,12 +138,24 @@ _EXERCISES: dict[str, _Exercise] = {
                   (lambda: 0.3**2, "0.09 is p², the frequency of alt/alt homozygotes."),
                   (lambda: 0.7**2, "0.49 is q², the frequency of ref/ref homozygotes.")],
     ),
-    "ex-11-daetwyler": _Exercise(
-        chapter="11_polygenic_risk",
+    "ex-12-lambda": _Exercise(
+        chapter="12_gwas",
+        question="In a GWAS the median χ² statistic (1 degree of freedom) is 0.60. What is λ_GC (3 decimals)?",
+        solve=lambda: _lambda_gc(0.60),
+        why="λ_GC = observed median χ² / median of χ² with 1 df (0.4549) = 0.60 / 0.4549 ≈ 1.319.",
+        hint="Divide the observed median χ² by the median of a χ² distribution with 1 degree of freedom "
+             "(scipy.stats.chi2.ppf(0.5, 1)).",
+        mistakes=[(lambda: 0.60 / 0.5, "0.5 is the median of uniform p-values, not of χ²₁; its median is 0.4549."),
+                  (lambda: 0.60, "0.60 is the median χ² itself (or divided by 1, the mean of χ²₁); λ_GC divides "
+                                 "it by the null median, 0.4549, which a few true signals do not move.")],
+        rtol=1e-3,
+    ),
+    "ex-13-daetwyler": _Exercise(
+        chapter="13_polygenic_risk",
         question="With h² = 0.5, N = 10,000 people and M_e = 60,000 effective independent segments, what "
                  "r² does Daetwyler's formula expect for a polygenic score (4 significant digits)?",
         solve=_daetwyler,
-        why="r² = h² / (1 + M_e / (N·h²)) = 0.5 / (1 + 60,000 / 5,000) = 0.5 / 13: with ten times more "
+        why="r² = h² / (1 + M_e / (N·h²)) = 0.5 / (1 + 60,000 / 5,000) = 0.5 / 13: with six times more "
             "independent segments than people, most of h² is out of reach.",
         hint="Use r² = h² / (1 + M_e / (N·h²)); pmed_utils.genomics.daetwyler_expected_r2 computes it.",
         mistakes=[(lambda: 0.5 / (1 + 60_000 / 10_000),
@@ -214,7 +252,7 @@ def check(exercise: str, answer: Any) -> CheckResult:
     Parameters
     ----------
     exercise : str
-        The exercise's label as printed in the book, e.g. ``"ex-10-het"``
+        The exercise's label as printed in the book, e.g. ``"ex-11-het"``
         (:func:`list_exercises` lists them).
     answer : float or tuple
         Your answer. Numbers are accepted within a small relative tolerance

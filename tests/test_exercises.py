@@ -21,8 +21,10 @@ def test_answers_are_checked_against_independently_computed_truth():
     X = load_wdbc()[0][["mean radius"]].to_numpy()
     z = StandardScaler().fit(X).transform([[20.0]])[0, 0]
     assert check("ex-01-zscore", round(z, 4))
-    assert check("ex-10-het", 0.42)
-    assert check("ex-11-daetwyler", _sig(0.5 / 13))
+    assert check("ex-10-bed", 3 + 50_000 * 1501)
+    assert check("ex-11-het", 0.42)
+    assert check("ex-12-lambda", 1.319)
+    assert check("ex-13-daetwyler", _sig(0.5 / 13))
     assert check("ex-20-shape", (546, 64, 64, 3))
     conv, dense, out = 3 * 3 * 3 * 32 + 32, (31 * 31 * 32) * 128 + 128, 128 + 1
     assert check("ex-21-params", conv + dense + out)
@@ -67,3 +69,20 @@ def test_every_checkable_exercise_is_in_its_chapter_with_the_call_to_check():
         assert re.search(rf"```{{exercise}}[^\n]*\n:label: {label}\n", text), f"{label} missing from {row.chapter}"
         assert f'check("{label}", your_answer)' in text
         assert re.search(rf"```{{solution}} {label}\n:class: dropdown\n", text), f"{label} has no hidden solution"
+
+
+def test_bed_size_exercise_matches_a_file_written_by_pmed(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from pmed_utils.genomics.io import write_plink
+
+    n, m = 9, 7  # 9 people need 3 bytes per variant (the last one padded)
+    g = np.zeros((n, m), np.int8)
+    samples = pd.DataFrame({"id": [f"p{i}" for i in range(n)], "sex": 0})
+    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(1, m + 1), "id": [f"v{j}" for j in range(m)],
+                             "ref": "A", "alt": "G"})
+    bed = write_plink(tmp_path / "x", g, variants, samples)
+    from pmed_utils.exercises import _bed_bytes
+
+    assert bed.stat().st_size == _bed_bytes(n, m) == 3 + 7 * 3

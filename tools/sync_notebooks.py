@@ -1,7 +1,7 @@
 """Pair every notebooks/*.md with its .ipynb, including the book's own ``pmed`` metadata.
 
     python tools/sync_notebooks.py            # all notebooks
-    python tools/sync_notebooks.py notebooks/11_polygenic_risk.md
+    python tools/sync_notebooks.py notebooks/13_polygenic_risk.md
 
 ``jupytext --sync`` updates cells in whichever file is older, but it leaves the
 notebook-level ``pmed`` metadata (CI parameters and expected result ranges, read

@@ -111,9 +111,18 @@ def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalenc
 
 
 def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> Axes:
-    """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1)."""
+    """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1).
+
+    With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
+    :func:`pmed_utils.genomics.risk.r2_by_group`) the bars get 95% CI error bars.
+    """
     ax = _axes(ax, (4.5, 3.5))
     kwargs.setdefault("color", ["#1f4e79", "#6fa8dc", "#e69138", "#93c47d"][: len(table)])
+    if {"relative_ci_low", "relative_ci_high"} <= set(table.columns):
+        value = table["relative_r2"].to_numpy(float)
+        low, high = table["relative_ci_low"].to_numpy(float), table["relative_ci_high"].to_numpy(float)
+        kwargs.setdefault("yerr", np.vstack([np.clip(value - low, 0, None), np.clip(high - value, 0, None)]))
+        kwargs.setdefault("capsize", 4)
     ax.bar(table.index.astype(str), table["relative_r2"], **kwargs)
     ax.axhline(1, color="grey", ls="--", lw=1)
     ax.set(xlabel="Test population", ylabel="R² relative to the training ancestry",

@@ -1,0 +1,88 @@
+"""The analysis-ready cohort that the GWAS and polygenic-score chapters start from.
+
+Each chapter runs on its own, so the steps of the earlier chapters — simulate,
+clean, split people, compute principal components on training people — are
+collected here rather than copied into every notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pmed_utils.genomics.qc import QCResult, quality_control
+from pmed_utils.genomics.risk import split_by_individual
+from pmed_utils.genomics.simulate import Cohort, simulate_cohort
+from pmed_utils.genomics.structure import GenotypePCA, genotype_pca, ld_prune
+
+__all__ = ["AnalysisCohort", "prepare_cohort"]
+
+
+@dataclass
+class AnalysisCohort:
+    """A simulated cohort after QC, split by individual, with ancestry PCs.
+
+    Attributes
+    ----------
+    cohort : Cohort
+        The raw simulation and its truth (rows of ``cohort.samples`` before QC).
+    qc : QCResult
+        What QC kept and removed.
+    genotypes, variants, samples
+        The data kept by QC (int8 genotypes, one row of ``samples`` per row of genotypes).
+    split : dict of str to ndarray
+        Row indices of ``genotypes`` for "train", "validation" and "test".
+    pca : GenotypePCA
+        Fitted on LD-pruned variants of training people only.
+    pcs : ndarray, shape (n_people, n_pcs)
+        Everyone projected on the training PCs.
+    covariates : ndarray, shape (n_people, 2 + n_pcs)
+        sex, age and the PCs: the GWAS covariates.
+    liability, genetic_value : ndarray, shape (n_people,)
+        The truth for the people kept by QC.
+    """
+
+    cohort: Cohort
+    qc: QCResult
+    genotypes: np.ndarray
+    variants: pd.DataFrame
+    samples: pd.DataFrame
+    split: dict[str, np.ndarray]
+    pca: GenotypePCA
+    pcs: np.ndarray
+    covariates: np.ndarray
+    liability: np.ndarray
+    genetic_value: np.ndarray
+
+
+def prepare_cohort(n_samples: int = 6000, *, n_chromosomes: int = 7, segment_length: int = 2_000_000,
+                   h2: float = 0.5, prevalence: float = 0.1, n_causal: int = 1000, n_pcs: int = 4,
+                   random_state: int = 42) -> AnalysisCohort:
+    """Simulate (:func:`simulate_cohort`), clean (:func:`quality_control`), split 60/20/20 by person
+    (stratified by disease) and compute ancestry PCs on training people.
+
+    Examples
+    --------
+    >>> data = prepare_cohort(300, n_chromosomes=1, segment_length=300_000, n_causal=50, random_state=1)
+    >>> sorted(data.split), data.covariates.shape[1]
+    (['test', 'train', 'validation'], 6)
+    """
+    cohort = simulate_cohort(n_samples, n_chromosomes=n_chromosomes, segment_length=segment_length, h2=h2,
+                             prevalence=prevalence, n_causal=n_causal, random_state=random_state)
+    qc = quality_control(cohort.genotypes, cohort.variants, cohort.samples)
+    g, variants, samples = qc.genotypes, qc.variants, qc.samples
+    split = split_by_individual(len(samples), stratify=samples["disease"], random_state=random_state)
+    train = split["train"]
+    pruned = ld_prune(g[train], variants, r2_max=0.2)
+    pca = genotype_pca(g[train][:, pruned], n_components=n_pcs, random_state=random_state)
+    pcs = pca.transform(g[:, pruned])
+    covariates = np.column_stack([samples[["sex", "age"]].to_numpy(float), pcs])
+    # Truth has one entry per simulated person (a duplicated sample shares its original's);
+    # QC removed some rows, so align by id.
+    n_people = len(cohort.truth.liability)
+    row_of = pd.Series(np.arange(n_people), index=cohort.samples["id"].to_numpy()[:n_people])
+    rows = row_of.loc[samples["id"].replace(cohort.truth.duplicate_of)].to_numpy()
+    return AnalysisCohort(cohort, qc, g, variants, samples, split, pca, pcs, covariates,
+                          cohort.truth.liability[rows], cohort.truth.genetic_value[rows])
