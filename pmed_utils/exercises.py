@@ -93,6 +93,12 @@ def _seed_cnn_parameters(with_bias: bool = True) -> int:
     return int(sum(w.numpy().size for w in model.trainable_weights if len(w.shape) > 1))
 
 
+def _small_cnn_features() -> int:
+    from pmed_utils.models import small_cnn
+
+    return int(small_cnn().get_layer("features").output.shape[-1])
+
+
 def _ppv(sensitivity: float = 0.90, specificity: float = 0.95, prevalence: float = 0.02) -> float:
     true_pos = sensitivity * prevalence
     return true_pos / (true_pos + (1 - specificity) * (1 - prevalence))
@@ -187,6 +193,19 @@ _EXERCISES: dict[str, _Exercise] = {
                    "(one per filter or unit)."),
                   (lambda: 896 + (32 * 32 * 32) * 128 + 128 + 129,
                    "A 3×3 convolution without padding gives 62×62, so pooling gives 31×31, not 32×32.")],
+        rtol=0.0,
+    ),
+    "ex-22-features": _Exercise(
+        chapter="22_cnn_features_classical_models",
+        question="How many numbers does extract_features return per image for small_cnn() with its default filters?",
+        solve=lambda: _small_cnn_features(),
+        why="One per filter of the last convolution block: global average pooling turns each filter's "
+            "7 × 7 map into its mean.",
+        hint="Look at small_cnn().get_layer('features').output.shape, or count the filters of the last block.",
+        mistakes=[(lambda: 28 * 28, "784 is the number of pixels; the features come after the convolutions."),
+                  (lambda: 7 * 7 * _small_cnn_features(), "That is Flatten of the last 7 × 7 maps; global average "
+                                                          "pooling keeps one number per map."),
+                  (lambda: 128, "128 is the seed CNN's dense layer; the small CNN's features are its pooled last block.")],
         rtol=0.0,
     ),
     "ex-30-ppv": _Exercise(

@@ -130,7 +130,7 @@ class PenalizedScore:
 
 
 def penalized_score(train_genotypes, train_target, val_genotypes, val_target, *, alphas=None,
-                    l1_ratio=(0.05, 0.1, 0.2, 0.5), random_state: int = 0) -> PenalizedScore:
+                    l1_ratio=(0.01, 0.02, 0.05, 0.1, 0.5), random_state: int = 0) -> PenalizedScore:
     """Elastic-net regression of a (liability-scale proxy or quantitative) target on standardized genotypes.
 
     The mix of L1 and L2 penalties (``l1_ratio``, one value or several) and the
