@@ -205,7 +205,7 @@ _EXERCISES: dict[str, _Exercise] = {
         mistakes=[(lambda: 28 * 28, "784 is the number of pixels; the features come after the convolutions."),
                   (lambda: 7 * 7 * _small_cnn_features(), "That is Flatten of the last 7 × 7 maps; global average "
                                                           "pooling keeps one number per map."),
-                  (lambda: 128, "128 is the seed CNN's dense layer; the small CNN's features are its pooled last block.")],
+                  (lambda: 64, "64 is the middle block; the features are the pooled maps of the last block.")],
         rtol=0.0,
     ),
     "ex-30-ppv": _Exercise(
