@@ -117,9 +117,18 @@ def test_every_page_renders_without_errors(browser, built_site: Path, site_url: 
     problems = []
     page = browser.new_page()
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+
+    def on_console(msg) -> None:
+        url = (msg.location or {}).get("url", "")
+        # Chromium asks every site for /favicon.ico by itself (the bare redirect page index.html
+        # has no <link rel="icon">); that request is the browser's, not the book's.
+        if msg.type == "error" and not url.endswith("/favicon.ico"):
+            errors.append(f"console {msg.type}: {msg.text} ({url})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    page.on("response", lambda res: errors.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
     for html in _pages(built_site):
         rel = html.relative_to(built_site).as_posix()
         errors.clear()
