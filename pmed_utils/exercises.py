@@ -73,15 +73,18 @@ def _daetwyler(h2: float = 0.5, n: float = 10_000, m_e: float = 60_000) -> float
 
 
 def _bed_bytes(n_people: int, n_variants: int) -> int:
-    from pmed_utils.genomics.io import BED_MAGIC
+    from pmed_utils.genomics.io import bed_file_size
 
-    return len(BED_MAGIC) + n_variants * math.ceil(n_people / 4)
+    return bed_file_size(n_people, n_variants)
 
 
 def _lambda_gc(median_chi2: float) -> float:
     from scipy import stats
 
-    return median_chi2 / float(stats.chi2.ppf(0.5, 1))
+    from pmed_utils.genomics.gwas import genomic_inflation
+
+    # one p-value whose χ² is the given median: λ_GC is then that median over the null median
+    return genomic_inflation([stats.chi2.sf(median_chi2, 1)])
 
 
 def _seed_cnn_parameters(with_bias: bool = True) -> int:

@@ -16,9 +16,21 @@ import pandas as pd
 
 from pmed_utils.genomics._checks import check_genotypes
 
-__all__ = ["write_plink", "read_plink", "write_vcf", "read_vcf"]
+__all__ = ["write_plink", "read_plink", "write_vcf", "read_vcf", "bed_file_size"]
 
 BED_MAGIC = bytes([0x6C, 0x1B, 0x01])
+
+
+def bed_file_size(n_samples: int, n_variants: int) -> int:
+    """Bytes of a variant-major PLINK 1 .bed file: the 3-byte header, then 2 bits per call,
+    each variant padded to whole bytes.
+
+    Examples
+    --------
+    >>> bed_file_size(9, 7)
+    24
+    """
+    return len(BED_MAGIC) + n_variants * ((n_samples + 3) // 4)
 
 
 def write_plink(prefix: str | os.PathLike, genotypes, variants: pd.DataFrame, samples: pd.DataFrame) -> Path:
@@ -65,7 +77,7 @@ def _check_bed(bed: Path, n_samples: int, n_variants: int) -> None:
             f"{bed} is not a PLINK 1 .bed file in variant-major mode: its first bytes are {magic.hex(' ')}, "
             f"expected {BED_MAGIC.hex(' ')}. Re-export it with plink --make-bed."
         )
-    expected = 3 + n_variants * ((n_samples + 3) // 4)
+    expected = bed_file_size(n_samples, n_variants)
     size = bed.stat().st_size
     if size != expected:
         raise ValueError(

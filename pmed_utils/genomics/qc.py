@@ -387,11 +387,7 @@ def impute_mean(genotypes) -> np.ndarray:
         raise ValueError("impute_mean: some variants have no called genotype, so they have no mean; "
                          "remove them first (quality_control drops them by call rate).")
     means, _ = _imputed_moments(counts)
-    x = g.astype(np.float32)
-    missing = g < 0
-    if missing.any():
-        np.copyto(x, np.broadcast_to(means.astype(np.float32), x.shape), where=missing)
-    return x
+    return _mean_imputed_block(g, means, dtype=np.float32)
 
 
 def _imputed_moments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -406,12 +402,12 @@ def _imputed_moments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return means, centred_ss
 
 
-def _mean_imputed_block(block: np.ndarray, means: np.ndarray) -> np.ndarray:
-    """float64 copy of an int8 block of variants with missing calls (-1) set to the variant's mean."""
-    x = block.astype(np.float64)
+def _mean_imputed_block(block: np.ndarray, means: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """Float copy of an int8 block of variants with missing calls (-1) set to the variant's mean."""
+    x = block.astype(dtype)
     missing = block < 0
     if missing.any():
-        np.copyto(x, np.broadcast_to(means, x.shape), where=missing)
+        np.copyto(x, np.broadcast_to(means.astype(dtype), x.shape), where=missing)
     return x
 
 
