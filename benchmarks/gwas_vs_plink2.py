@@ -47,15 +47,14 @@ def run_pmed_step(step: str, workdir: Path) -> None:
     from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
     from pmed_utils.genomics.io import read_plink
     from pmed_utils.genomics.prs import polygenic_score
-    from pmed_utils.genomics.qc import hwe_exact_pvalues_from_counts, variant_counts
+    from pmed_utils.genomics.qc import allele_frequencies_from_counts, hwe_exact_pvalues_from_counts, variant_counts
 
     g, variants, _ = read_plink(workdir / "bench")
     pheno = pd.read_csv(workdir / "p.txt", sep="\t")
     age = pd.read_csv(workdir / "c.txt", sep="\t")["age"].to_numpy()
     if step == "qc":
         counts = variant_counts(g)
-        called = counts[:, 1:].sum(axis=1)
-        out = pd.DataFrame({"id": variants["id"], "alt_freq": (counts[:, 2] + 2 * counts[:, 3]) / (2 * called),
+        out = pd.DataFrame({"id": variants["id"], "alt_freq": allele_frequencies_from_counts(counts[:, 1:]),
                             "f_miss": counts[:, 0] / len(g), "p_hwe": hwe_exact_pvalues_from_counts(counts[:, 1:])})
     elif step == "linear":
         out = gwas_linear(g, pheno["y"], age, variants["id"])

@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 
+from pmed_utils._tensorflow import keras_module, tensorflow_module
+
 __all__ = ["seed_everything", "check_random_state"]
 
 
@@ -46,13 +48,9 @@ def seed_everything(seed: int, deterministic_tensorflow: bool = True) -> np.rand
     random.seed(seed)
     np.random.seed(seed)  # for third-party code that still draws from the legacy global generator
     try:
-        import keras
-
-        keras.utils.set_random_seed(seed)
+        keras_module().utils.set_random_seed(seed)
         if deterministic_tensorflow:
-            import tensorflow as tf
-
-            tf.config.experimental.enable_op_determinism()
+            tensorflow_module().config.experimental.enable_op_determinism()
     except ImportError:
         pass
     return np.random.default_rng(seed)

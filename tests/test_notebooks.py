@@ -19,6 +19,8 @@ from notebook_utils import NotebookFailed, execute_notebook, pmed_metadata, toc_
 pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = toc_notebooks()
+# TensorFlow's C++ start-up lines and tqdm's missing-ipywidgets warning (see pmed_utils._tensorflow, _progress)
+LIBRARY_NOISE = ("absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard", "IProgress not found")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
@@ -36,6 +38,9 @@ def test_notebook_runs_and_records_plausible_results(notebook: Path, executed_di
     executed = nbformat.read(output, as_version=4)
     figures = sum("image/png" in out.get("data", {}) for cell in executed.cells for out in cell.get("outputs", []))
     assert figures > 0, f"{notebook.name} ran but showed no figure (is MPLBACKEND set to a non-inline backend?)"
+    noise = [line for cell in executed.cells for out in cell.get("outputs", []) if out.get("name") == "stderr"
+             for line in out.get("text", "").splitlines() if any(m in line for m in LIBRARY_NOISE)]
+    assert not noise, f"{notebook.name} shows library start-up noise a reader cannot act on:\n" + "\n".join(noise)
     records = read_records(output)
     assert records.get("ci") is True, (
         f"{notebook.name} must record('ci', ci) so the book can say when its numbers come from a CI run"

@@ -10,8 +10,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from tqdm.auto import tqdm
 
+from pmed_utils._progress import tqdm_class
+from pmed_utils._tensorflow import keras_module
 from pmed_utils.evaluation._checks import check_scores
 from pmed_utils.reproducibility import check_random_state
 from pmed_utils.validation import check_binary_labels, check_same_length
@@ -122,13 +123,12 @@ def cross_validate(
     oof = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1)
     rows = []
-    for k, (train, test) in enumerate(tqdm(list(splits), desc="CV folds", disable=not progress)):
+    for k, (train, test) in enumerate(tqdm_class()(list(splits), desc="CV folds", disable=not progress)):
         take = (lambda idx: X_arr.iloc[idx]) if hasattr(X_arr, "iloc") else (lambda idx: X_arr[idx])
         if is_sklearn:
             fitted = clone(model).fit(take(train), y[train], **(fit_kwargs or {}))
         else:
-            import keras
-
+            keras = keras_module()
             keras.utils.set_random_seed(seed + k)
             fitted = model()
             fitted.fit(take(train), y[train], verbose=0, **(fit_kwargs or {}))

@@ -20,6 +20,7 @@ __all__ = [
     "call_rate_per_sample",
     "call_rate_per_variant",
     "allele_frequencies",
+    "allele_frequencies_from_counts",
     "genotype_counts",
     "variant_counts",
     "hwe_exact_pvalues",
@@ -92,13 +93,32 @@ def allele_frequencies(genotypes) -> np.ndarray:
     >>> allele_frequencies(np.array([[0, 2], [1, -1]], np.int8)).tolist()
     [0.25, 1.0]
     """
-    return _frequencies(genotype_counts(genotypes))
+    return allele_frequencies_from_counts(genotype_counts(genotypes))
 
 
-def _frequencies(counts: np.ndarray) -> np.ndarray:
+def allele_frequencies_from_counts(counts) -> np.ndarray:
+    """Alternative-allele frequency per variant from genotype counts (n_variants, 3): hom ref, het, hom alt.
+
+    NaN for a variant with no calls. Use it with :func:`variant_counts` (columns
+    1–3) to avoid a second pass over the genotypes.
+
+    Examples
+    --------
+    >>> allele_frequencies_from_counts([[1, 2, 1], [0, 0, 0]]).tolist()
+    [0.5, nan]
+    """
+    counts = _check_genotype_counts(counts, "allele_frequencies_from_counts")
     n = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (counts[:, 1] + 2 * counts[:, 2]) / (2 * n)
+
+
+def _check_genotype_counts(counts, func: str) -> np.ndarray:
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[1] != 3 or (counts.size and counts.min() < 0):
+        raise ValueError(f"{func}: 'counts' must be non-negative integers of shape "
+                         f"(n_variants, 3) (hom ref, het, hom alt); got shape {counts.shape}.")
+    return counts
 
 
 def _hwe_pvalue(n_het: int, n_hom_rare: int, n_hom_common: int) -> float:
@@ -193,10 +213,7 @@ def hwe_exact_pvalues_from_counts(counts, *, block_size: int = 2048) -> np.ndarr
     >>> hwe_exact_pvalues_from_counts([[25, 50, 25], [50, 0, 50]]).round(6).tolist()
     [1.0, 0.0]
     """
-    counts = np.asarray(counts)
-    if counts.ndim != 2 or counts.shape[1] != 3 or (counts.size and counts.min() < 0):
-        raise ValueError("hwe_exact_pvalues_from_counts: 'counts' must be non-negative integers of shape "
-                         f"(n_variants, 3) (hom ref, het, hom alt); got shape {counts.shape}.")
+    counts = _check_genotype_counts(counts, "hwe_exact_pvalues_from_counts")
     if len(counts) == 0:
         return np.zeros(0)
     counts = counts.astype(np.int64)
@@ -350,7 +367,7 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
     report.append(("variants", "call rate", f"< {min_variant_call_rate:g}", int(rule.sum())))
     removed_v.append(pd.DataFrame({"id": variants["id"].to_numpy()[rule], "reason": "low call rate"}))
     keep_v &= ~rule
-    freq = _frequencies(counts[:, 1:])
+    freq = allele_frequencies_from_counts(counts[:, 1:])
     maf = np.minimum(freq, 1 - freq)
     rule = keep_v & ~(maf >= min_maf)
     report.append(("variants", "minor-allele frequency", f"< {min_maf:g}", int(rule.sum())))

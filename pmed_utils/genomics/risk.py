@@ -8,7 +8,7 @@ import pandas as pd
 from pmed_utils.evaluation import wilson_interval
 from pmed_utils.validation import check_binary_labels, check_finite, check_in_range, check_same_length
 
-__all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual", "r2_by_group"]
+__all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual", "r2_with_ci", "r2_by_group"]
 
 
 def risk_by_quantile(score, disease, n_quantiles: int = 10) -> pd.DataFrame:
@@ -86,6 +86,52 @@ def _rowwise_r2(s: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (sc * yc).sum(axis=1) ** 2 / ((sc ** 2).sum(axis=1) * (yc ** 2).sum(axis=1))
 
 
+def r2_with_ci(score, target, *, n_bootstraps: int = 1000, random_state: int = 0) -> pd.Series:
+    """Squared correlation of a score with a trait, with a percentile-bootstrap 95% confidence interval.
+
+    Parameters
+    ----------
+    score, target : array-like of float, shape (n,)
+    n_bootstraps : int
+        Resamples of people (with replacement).
+    random_state : int
+
+    Returns
+    -------
+    Series
+        n, r2, r2_ci_low, r2_ci_high.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> s = rng.normal(size=2000)
+    >>> r = r2_with_ci(s, s + rng.normal(size=2000), n_bootstraps=200)  # true r² = 0.5
+    >>> bool(r["r2_ci_low"] < 0.5 < r["r2_ci_high"])
+    True
+    """
+    s, y = _check_score_target(score, target, "r2_with_ci")
+    r2, draws = _r2_and_bootstrap(s, y, np.random.default_rng(random_state), n_bootstraps, "r2_with_ci")
+    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    return pd.Series({"n": s.size, "r2": r2, "r2_ci_low": low, "r2_ci_high": high})
+
+
+def _check_score_target(score, target, func: str) -> tuple[np.ndarray, np.ndarray]:
+    s = check_finite(score, "score", func=func)
+    y = check_finite(target, "target", func=func)
+    check_same_length((s, "score"), (y, "target"), func=func)
+    return s, y
+
+
+def _r2_and_bootstrap(s: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_bootstraps: int, func: str,
+                      who: str = "the sample") -> tuple[float, np.ndarray]:
+    """r² of (s, y) and its ``n_bootstraps`` resampled values."""
+    if s.size < 3:
+        raise ValueError(f"{func}: {who} has {s.size} people; at least 3 are needed for an r² with a CI.")
+    check_in_range(n_bootstraps, "n_bootstraps", 1, np.inf, func=func)
+    boot = rng.integers(0, s.size, (int(n_bootstraps), s.size))
+    return float(_rowwise_r2(s[None, :], y[None, :])[0]), _rowwise_r2(s[boot], y[boot])
+
+
 def r2_by_group(score, target, groups, *, reference=None, n_bootstraps: int = 1000,
                 random_state: int = 0) -> pd.DataFrame:
     """Squared correlation of a score with a trait within each group, relative to a reference group,
@@ -119,8 +165,7 @@ def r2_by_group(score, target, groups, *, reference=None, n_bootstraps: int = 10
     >>> bool(t.loc["A", "r2"] > t.loc["B", "r2"]), bool(t.loc["B", "relative_ci_high"] < 1)
     (True, True)
     """
-    s = check_finite(score, "score", func="r2_by_group")
-    y = check_finite(target, "target", func="r2_by_group")
+    s, y = _check_score_target(score, target, "r2_by_group")
     g = np.asarray(groups)
     check_same_length((s, "score"), (y, "target"), (g, "groups"), func="r2_by_group")
     labels = [label.item() if isinstance(label, np.generic) else label for label in pd.unique(g)]
@@ -131,11 +176,8 @@ def r2_by_group(score, target, groups, *, reference=None, n_bootstraps: int = 10
     rows, draws = {}, {}
     for label in labels:
         idx = np.flatnonzero(g == label)
-        if idx.size < 3:
-            raise ValueError(f"r2_by_group: group {label!r} has {idx.size} people; at least 3 are needed.")
-        boot = idx[rng.integers(0, idx.size, (n_bootstraps, idx.size))]
-        draws[label] = _rowwise_r2(s[boot], y[boot])
-        r2 = float(_rowwise_r2(s[idx][None, :], y[idx][None, :])[0])
+        r2, draws[label] = _r2_and_bootstrap(s[idx], y[idx], rng, n_bootstraps, "r2_by_group",
+                                          f"group {label!r}")
         low, high = np.nanpercentile(draws[label], [2.5, 97.5])
         rows[label] = {"n": idx.size, "r2": r2, "r2_ci_low": low, "r2_ci_high": high}
     table = pd.DataFrame(rows).T

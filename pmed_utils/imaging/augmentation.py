@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pmed_utils._tensorflow import keras_module
+
 __all__ = ["augmentation_layers"]
 
 
@@ -31,8 +33,7 @@ def augmentation_layers(*, flip: bool = True, rotation: float = 0.05, zoom: floa
     >>> tuple(out.shape)
     (2, 28, 28, 1)
     """
-    import keras
-
+    keras = keras_module()
     layers = []
     if flip:
         layers.append(keras.layers.RandomFlip("horizontal", seed=random_state))

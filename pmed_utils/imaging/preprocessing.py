@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pmed_utils._tensorflow import tensorflow_module
 from pmed_utils.validation import check_binary_labels, check_same_length
 
 __all__ = ["check_images", "to_model_input", "balanced_class_weights", "make_dataset"]
@@ -67,8 +68,7 @@ def to_model_input(images, size: int | None = None, channels: int = 1) -> np.nda
     if x.ndim == 3:
         x = x[..., None]
     if size is not None and x.shape[1:3] != (size, size):
-        import tensorflow as tf
-
+        tf = tensorflow_module()
         x = tf.image.resize(x, (size, size), method="bilinear").numpy().clip(0, 1)
     if channels not in (1, 3):
         raise ValueError(f"The 'channels' parameter of to_model_input must be 1 or 3; got {channels!r}.")
@@ -102,8 +102,7 @@ def make_dataset(x: np.ndarray, y, *, batch_size: int = 32, shuffle: bool = Fals
     >>> [tuple(b[0].shape) for b in ds]
     [(4, 28, 28, 1), (4, 28, 28, 1), (2, 28, 28, 1)]
     """
-    import tensorflow as tf
-
+    tf = tensorflow_module()
     labels = check_binary_labels(y, "y", func="make_dataset").astype(np.float32)
     check_same_length((x, "x"), (labels, "y"), func="make_dataset")
     ds = tf.data.Dataset.from_tensor_slices((x, labels))

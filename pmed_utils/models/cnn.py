@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pmed_utils._tensorflow import keras_module
+
 __all__ = ["seed_cnn", "small_cnn", "save_model", "load_model"]
 
 
 def _compile(model, learning_rate: float):
-    import keras
-
+    keras = keras_module()
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="binary_crossentropy",
@@ -29,8 +30,7 @@ def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: flo
     >>> m.count_params()
     3937409
     """
-    import keras
-
+    keras = keras_module()
     model = keras.Sequential(
         [
             keras.Input(input_shape),
@@ -66,8 +66,7 @@ def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[in
     >>> m.get_layer("features").output.shape[-1]
     128
     """
-    import keras
-
+    keras = keras_module()
     inputs = keras.Input(input_shape)
     x = inputs
     for i, f in enumerate(filters):
@@ -96,8 +95,7 @@ def load_model(path):
     """Load a model saved with :func:`save_model`; a clear error when the file is missing."""
     import os
 
-    import keras
-
+    keras = keras_module()
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No model file at {path}; save one with save_model(model, 'name.keras').")
     return keras.saving.load_model(path)

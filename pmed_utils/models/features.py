@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from pmed_utils._tensorflow import keras_module
 from pmed_utils.validation import check_binary_labels, check_finite, check_same_length
 
 __all__ = ["feature_extractor", "extract_features", "classical_models", "fit_classical_models", "compare_feature_models"]
@@ -24,8 +25,7 @@ def feature_extractor(model, layer: str = "features"):
     >>> feature_extractor(small_cnn()).output_shape
     (None, 128)
     """
-    import keras
-
+    keras = keras_module()
     return keras.Model(model.inputs, model.get_layer(layer).output, name=f"{model.name}_features")
 
 

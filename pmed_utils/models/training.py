@@ -7,6 +7,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from pmed_utils._progress import keras_progress_callback
+from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
 from pmed_utils.validation import check_binary_labels, check_in_range, check_same_length
 
@@ -66,8 +68,7 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     >>> len(hist), sorted(hist.columns)[:3]
     (2, ['accuracy', 'auc', 'loss'])
     """
-    import keras
-    from tqdm.keras import TqdmCallback
+    keras = keras_module()
 
     y_train = check_binary_labels(y_train, "y_train", func="train_classifier")
     y_val = check_binary_labels(y_val, "y_val", func="train_classifier")
@@ -87,7 +88,7 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
     val_ds = make_dataset(x_val, y_val, batch_size=256)
     stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=patience,
                                             restore_best_weights=True)
-    callbacks = [stopper] + ([TqdmCallback(verbose=0, desc=model.name)] if progress else [])
+    callbacks = [stopper] + ([keras_progress_callback(model.name)] if progress else [])
     if max_seconds is not None:
         check_in_range(max_seconds, "max_seconds", 0, np.inf, func="train_classifier", closed="neither")
         callbacks.append(_time_budget(max_seconds))
@@ -104,7 +105,7 @@ def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20,
 
 def _time_budget(max_seconds: float):
     """A callback that stops before an epoch that would end after ``max_seconds`` of training."""
-    import keras
+    keras = keras_module()
 
     class TimeBudget(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):

@@ -101,6 +101,16 @@ def test_internal_links_and_anchors_resolve(built_site: Path):
     assert not broken, "broken internal links:\n  " + "\n  ".join(broken)
 
 
+def test_progress_bars_show_their_final_state_once(built_site: Path):
+    """Each tqdm update is its own stream output; merged with carriage returns applied, one line remains."""
+    page = built_site / "notebooks" / "21_cnn_lesion_detection.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    bars = [line for block in soup.select("div.output.stderr") for line in block.get_text().splitlines()
+            if line.startswith(("seed_cnn:", "small_cnn:"))]
+    assert len(bars) == 2, (
+        f"expected one final line per training progress bar in {page.name}; got:\n" + "\n".join(bars))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:

@@ -8,6 +8,7 @@ from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
 from pmed_utils.genomics.prs import polygenic_score
 from pmed_utils.genomics.qc import (
+    allele_frequencies_from_counts,
     call_rate_per_sample,
     heterozygosity_f,
     hwe_exact_pvalues,
@@ -68,6 +69,16 @@ def test_hwe_from_counts_rejects_bad_shapes():
         hwe_exact_pvalues_from_counts([[1, 2]])
     with pytest.raises(ValueError, match="non-negative"):
         hwe_exact_pvalues_from_counts([[1, -2, 3]])
+
+
+def test_allele_frequencies_from_counts_match_called_genotypes(messy):
+    freq = allele_frequencies_from_counts(variant_counts(messy)[:, 1:])
+    called = np.where(messy >= 0, messy, np.nan)
+    np.testing.assert_allclose(freq, np.nanmean(called, axis=0) / 2, rtol=1e-12)
+    assert freq[10] == 0 and freq[11] == 1
+    assert np.isnan(allele_frequencies_from_counts([[0, 0, 0]])[0])
+    with pytest.raises(ValueError, match=r"allele_frequencies_from_counts.*shape \(n_variants, 3\)"):
+        allele_frequencies_from_counts(np.zeros((4, 4), int))
 
 
 def test_hwe_is_the_same_from_genotypes_and_from_counts(messy):

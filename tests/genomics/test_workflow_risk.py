@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from pmed_utils.genomics.prs import penalized_score  # noqa: E402
-from pmed_utils.genomics.risk import r2_by_group  # noqa: E402
+from pmed_utils.genomics.risk import r2_by_group, r2_with_ci  # noqa: E402
 from pmed_utils.genomics.workflow import prepare_cohort  # noqa: E402
 from pmed_utils.plotting import plot_portability  # noqa: E402
 
@@ -63,6 +63,21 @@ def test_r2_by_group_bad_input():
         r2_by_group(s, s, ["a"] * 8 + ["b"] * 2)
     with pytest.raises(ValueError, match="NaN"):
         r2_by_group(np.r_[np.nan, s[1:]], s, ["a"] * 10)
+
+
+def test_r2_with_ci_covers_the_true_r2_and_agrees_with_one_group():
+    rng = np.random.default_rng(3)
+    s = rng.normal(size=3000)
+    y = s + rng.normal(scale=np.sqrt(3), size=3000)  # true r² = 1 / (1 + 3) = 0.25
+    r = r2_with_ci(s, y, n_bootstraps=400, random_state=5)
+    assert r["r2"] == pytest.approx(np.corrcoef(s, y)[0, 1] ** 2)
+    assert r["r2_ci_low"] < 0.25 < r["r2_ci_high"] and r["r2_ci_high"] - r["r2_ci_low"] < 0.08
+    one_group = r2_by_group(s, y, ["all"] * 3000, n_bootstraps=400, random_state=5).loc["all"]
+    assert r[["r2", "r2_ci_low", "r2_ci_high"]].tolist() == one_group[["r2", "r2_ci_low", "r2_ci_high"]].tolist()
+    with pytest.raises(ValueError, match="r2_with_ci: the sample has 2 people"):
+        r2_with_ci([1.0, 2.0], [1.0, 3.0])
+    with pytest.raises(ValueError, match="n_bootstraps"):
+        r2_with_ci(s, y, n_bootstraps=0)
 
 
 def test_plot_portability_draws_error_bars_when_cis_are_given():
