@@ -19,8 +19,10 @@ from notebook_utils import NotebookFailed, execute_notebook, pmed_metadata, toc_
 pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = toc_notebooks()
-# TensorFlow's C++ start-up lines and tqdm's missing-ipywidgets warning (see pmed_utils._tensorflow, _progress)
-LIBRARY_NOISE = ("absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard", "IProgress not found")
+# TensorFlow C++ start-up lines, tqdm's missing-ipywidgets warning (pmed_utils._tensorflow, _progress) and
+# tf.function retracing warnings when several models predict (pmed_utils.models.training.predict_in_batches)
+LIBRARY_NOISE = ("absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard", "IProgress not found",
+                 "triggered tf.function retracing")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])

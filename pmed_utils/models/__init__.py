@@ -1,6 +1,7 @@
 """Models for lesion detection: CNNs, training, and CNN features with classical models."""
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
+from pmed_utils.models.ensemble import CVEnsemble, train_cv_ensemble
 from pmed_utils.models.features import (
     classical_models,
     compare_feature_models,
@@ -11,6 +12,7 @@ from pmed_utils.models.features import (
 from pmed_utils.models.training import predict_scores, train_classifier
 
 __all__ = [
+    "CVEnsemble",
     "classical_models",
     "compare_feature_models",
     "extract_features",
@@ -22,4 +24,5 @@ __all__ = [
     "seed_cnn",
     "small_cnn",
     "train_classifier",
+    "train_cv_ensemble",
 ]

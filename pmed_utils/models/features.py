@@ -11,6 +11,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from pmed_utils._tensorflow import keras_module
+from pmed_utils.models.training import predict_in_batches
 from pmed_utils.validation import check_binary_labels, check_finite, check_same_length
 
 __all__ = ["feature_extractor", "extract_features", "classical_models", "fit_classical_models", "compare_feature_models"]
@@ -38,7 +39,8 @@ def extract_features(model, x, layer: str = "features", batch_size: int = 256) -
     >>> extract_features(seed_cnn(), np.zeros((2, 64, 64, 3), "float32")).shape
     (2, 128)
     """
-    return np.asarray(feature_extractor(model, layer).predict(x, batch_size=batch_size, verbose=0), dtype=np.float32)
+    return np.asarray(predict_in_batches(feature_extractor(model, layer), np.asarray(x, np.float32), batch_size),
+                      dtype=np.float32)
 
 
 def classical_models(random_state: int = 0) -> dict:

@@ -150,4 +150,17 @@ def predict_scores(model, x, batch_size: int = 256) -> np.ndarray:
     (3,)
     """
     x = _check_model_input(model, x, "x", func="predict_scores")
-    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(-1)
+    return predict_in_batches(model, x, batch_size).reshape(-1)
+
+
+def predict_in_batches(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """``model(batch, training=False)`` batch by batch, as one numpy array.
+
+    Calling the model directly, rather than ``model.predict``, builds no
+    ``tf.function`` per model: scoring the several networks of an ensemble then
+    does not make TensorFlow warn about retracing.
+    """
+    if len(x) == 0:
+        return np.zeros((0,) + tuple(model.output_shape[1:]), np.float32)
+    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
+                           for i in range(0, len(x), batch_size)])
