@@ -90,6 +90,30 @@ def _result(name: str, model_name: str, seed: int, y_test, scores, **timing) -> 
     }
 
 
+def print_tables(runs: pd.DataFrame, n_seeds: int) -> None:
+    """Print, per dataset, the published MedMNIST v2 rows above this run's mean ± sd per model."""
+    from pmed_utils.datasets import medmnist_benchmark
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\nMedMNIST v2 test AUC / ACC: published rows vs this run ({n_seeds} seeds, mean ± sd; "
+          f"{cpus} CPU cores; ACC at a 0.5 threshold on the lesion probability)\n")
+    for name in runs.dataset.unique():
+        ours = runs[runs.dataset == name].groupby("model", sort=False).agg(
+            auc_mean=("test_auc", "mean"), auc_sd=("test_auc", "std"), acc_mean=("test_acc", "mean"),
+            acc_sd=("test_acc", "std"), train_s=("train_seconds", "mean"), train_s_max=("train_seconds", "max"))
+        published = medmnist_benchmark(name)
+        labels = [f"{m} [published]" for m in published.index] + [f"{m} [pmed]" for m in ours.index]
+        width = max(len(label) for label in labels + ["model"])  # long model names must not shift the columns
+        lines = [f"{'model':{width}s} {'test AUC':>15s} {'test ACC':>15s} {'train time (s)':>16s}"]
+        for model, row in published.iterrows():
+            lines.append(f"{model + ' [published]':{width}s} {row.test_auc:>15.3f} {row.test_acc:>15.3f}")
+        for model, row in ours.iterrows():
+            lines.append(f"{model + ' [pmed]':{width}s} {row.auc_mean:>7.3f} ± {np.nan_to_num(row.auc_sd):.3f} "
+                         f"{row.acc_mean:>7.3f} ± {np.nan_to_num(row.acc_sd):.3f} "
+                         f"{row.train_s:>6.0f} (max {row.train_s_max:.0f})")
+        print(f"## {name}\n" + "\n".join(lines) + "\n")
+
+
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["breastmnist", "pneumoniamnist"])
@@ -112,28 +136,14 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 start = time.perf_counter()
                 row = _run_one(name, model_name, seed, data, args)
                 runs.append(row)
-                print(f"{name:15s} {model_name:38s} seed {seed}: AUC {row['test_auc']:.3f} ACC {row['test_acc']:.3f} "
+                print(f"{name:15s} {model_name:{max(map(len, MODELS))}s} seed {seed}: AUC {row['test_auc']:.3f} ACC {row['test_acc']:.3f} "
                       f"({row['epochs']} epochs, best {row['best_epoch']:.0f}, train {row['train_seconds']:.0f} s, "
                       f"total {time.perf_counter() - start:.0f} s)", flush=True)
     runs = pd.DataFrame(runs)
     if args.csv:
         runs.to_csv(args.csv, index=False)
 
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"\nMedMNIST v2 test AUC / ACC: published rows vs this run ({len(args.seeds)} seeds, mean ± sd; "
-          f"{cpus} CPU cores; ACC at a 0.5 threshold on the lesion probability)\n")
-    for name in args.datasets:
-        ours = runs[runs.dataset == name].groupby("model", sort=False).agg(
-            auc_mean=("test_auc", "mean"), auc_sd=("test_auc", "std"), acc_mean=("test_acc", "mean"),
-            acc_sd=("test_acc", "std"), train_s=("train_seconds", "mean"), train_s_max=("train_seconds", "max"))
-        lines = [f"{'model':44s} {'test AUC':>15s} {'test ACC':>15s} {'train time (s)':>16s}"]
-        for model, row in medmnist_benchmark(name).iterrows():
-            lines.append(f"{model + ' [published]':44s} {row.test_auc:>15.3f} {row.test_acc:>15.3f} {'':>16s}")
-        for model, row in ours.iterrows():
-            lines.append(f"{model + ' [pmed]':44s} {row.auc_mean:>8.3f} ± {np.nan_to_num(row.auc_sd):.3f} "
-                         f"{row.acc_mean:>8.3f} ± {np.nan_to_num(row.acc_sd):.3f} "
-                         f"{row.train_s:>9.0f} (max {row.train_s_max:.0f})")
-        print(f"## {name}\n" + "\n".join(lines) + "\n")
+    print_tables(runs, n_seeds=len(args.seeds))
     return runs
 
 

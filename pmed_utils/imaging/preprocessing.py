@@ -110,5 +110,8 @@ def make_dataset(x: np.ndarray, y, *, batch_size: int = 32, shuffle: bool = Fals
         ds = ds.shuffle(len(labels), seed=random_state, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
     if augment is not None:
-        ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+        # A sequential map: under op determinism (seed_everything) tf.data runs a random map one
+        # batch at a time anyway, and rewriting a parallel one logs a C++ error line per fit.
+        # prefetch still prepares the next batches while the model trains.
+        ds = ds.map(lambda a, b: (augment(a, training=True), b))
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -27,7 +27,9 @@ def feature_extractor(model, layer: str = "features"):
     (None, 128)
     """
     keras = keras_module()
-    return keras.Model(model.inputs, model.get_layer(layer).output, name=f"{model.name}_features")
+    # A one-element list of inputs makes Keras warn on every call that the structure differs.
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    return keras.Model(inputs, model.get_layer(layer).output, name=f"{model.name}_features")
 
 
 def extract_features(model, x, layer: str = "features", batch_size: int = 256) -> np.ndarray:

@@ -65,6 +65,38 @@ def test_training_learns_restores_best_epoch_and_is_deterministic(tmp_path):
     assert set(models) == {"decision tree", "RBF SVM", "logistic regression"}
 
 
+def test_extract_features_matches_the_penultimate_layer_without_warnings():
+    import warnings
+
+    from pmed_utils._tensorflow import keras_module
+
+    m = seed_cnn()
+    x = np.random.default_rng(0).random((3, 64, 64, 3), dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras warns when the input structure is a one-element list
+        feats = extract_features(m, x)
+    # The features are Dense 128 + ReLU of the flattened pooled convolution: recompute them by hand.
+    conv, pool, flat, dense, _ = m.layers
+    by_hand = keras_module().ops.convert_to_numpy(dense(flat(pool(conv(x)))))
+    np.testing.assert_allclose(feats, by_hand, rtol=1e-5, atol=1e-6)
+    assert (feats >= 0).all()
+
+
+def test_seeded_training_with_augmentation_logs_nothing_to_stderr(capfd):
+    """Under op determinism a parallel random map made TensorFlow log a C++ error line per fit."""
+    import re
+
+    from pmed_utils.imaging import augmentation_layers
+
+    x, y = _separable_images(40)
+    seed_everything(0)
+    capfd.readouterr()
+    train_classifier(small_cnn((28, 28, 1), filters=(4,)), x, y, x, y, epochs=2, augment=augmentation_layers(),
+                     progress=False)
+    logged = [line for line in capfd.readouterr().err.splitlines() if re.match(r"[EWF]\d{4} ", line)]
+    assert not logged, "TensorFlow logged during training:\n" + "\n".join(logged)
+
+
 def test_training_rejects_non_binary_labels():
     x, y = _separable_images(20)
     with pytest.raises(ValueError, match="'y_train' parameter of train_classifier"):
