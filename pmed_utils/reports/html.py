@@ -46,6 +46,9 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
         f"<h3>Parameters</h3><table>{rows or '<tr><td>notebook defaults</td></tr>'}</table>"
         f"<h3>Software</h3><p>{html.escape(versions)}</p><hr/>"
     )
+    for cell in nb.cells:  # recorded results are data for the book and the tests, not output for a reader
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.outputs if not _is_record_output(out)]
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
     exporter = HTMLExporter(template_name="classic", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
@@ -56,3 +59,9 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
     output = Path(output)
     output.write_text(body, encoding="utf-8")
     return output
+
+
+def _is_record_output(output) -> bool:
+    """Whether a cell output is a :func:`pmed_utils.record.record` result (no mime type a browser shows)."""
+    data = output.get("data", {})
+    return bool(data) and all(key.startswith("application/papermill.record/") for key in data)
