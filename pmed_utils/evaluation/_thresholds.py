@@ -135,7 +135,10 @@ def thresholded_report(y_true, y_score, threshold: float, *, target_names=("cont
     Returns
     -------
     report : DataFrame
-        One row per class plus averages (precision, recall, f1-score, support).
+        One row per class, then accuracy and the macro and weighted averages; columns
+        precision, recall, f1-score and support (an integer count of people). As in
+        scikit-learn's text report, the accuracy row has the accuracy under f1-score, the
+        number of people as support, and no precision or recall.
     confusion : DataFrame
         2 × 2 counts, rows = truth, columns = prediction.
 
@@ -144,6 +147,8 @@ def thresholded_report(y_true, y_score, threshold: float, *, target_names=("cont
     >>> report, cm = thresholded_report([0, 0, 1, 1], [0.2, 0.6, 0.7, 0.9], 0.5)
     >>> cm.to_numpy().tolist()
     [[1, 1], [0, 2]]
+    >>> report["support"].tolist(), float(report.loc["accuracy", "f1-score"])
+    ([2, 2, 4, 4, 4], 0.75)
     """
     y, s = check_scores(y_true, y_score, "thresholded_report", need_both_classes=False)
     pred = (s >= threshold).astype(np.int8)
@@ -155,4 +160,9 @@ def thresholded_report(y_true, y_score, threshold: float, *, target_names=("cont
         index=pd.Index([f"true {n}" for n in target_names], name="truth"),
         columns=pd.Index([f"predicted {n}" for n in target_names], name="prediction"),
     )
-    return pd.DataFrame(report).T, confusion
+    # output_dict gives accuracy as a bare number; a DataFrame would copy it into every column.
+    accuracy = report.pop("accuracy")
+    frame = pd.DataFrame(report).T
+    frame.loc["accuracy"] = [np.nan, np.nan, accuracy, len(y)]
+    frame = frame.loc[list(target_names) + ["accuracy", "macro avg", "weighted avg"]]
+    return frame.astype({"support": int}), confusion

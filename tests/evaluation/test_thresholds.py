@@ -77,6 +77,12 @@ def test_thresholded_report_equals_sklearn_on_labels_and_probabilities_fail_in_s
     assert report.loc["case", "recall"] == pytest.approx(expected["1"]["recall"])
     assert report.loc["control", "precision"] == pytest.approx(expected["0"]["precision"])
     np.testing.assert_array_equal(cm.to_numpy(), confusion_matrix(y, s >= 0.5))
+    assert list(report.index) == ["control", "case", "accuracy", "macro avg", "weighted avg"]
+    assert report["support"].dtype.kind == "i"
+    assert report.loc["case", "support"] == (y == 1).sum() and report.loc["accuracy", "support"] == len(y)
+    assert report.loc["accuracy", "f1-score"] == pytest.approx(expected["accuracy"])
+    assert report.loc["accuracy", ["precision", "recall"]].isna().all()
+    assert report.loc["macro avg", "f1-score"] == pytest.approx(expected["macro avg"]["f1-score"])
     # The seed's mistake, shown in the evaluation chapter: probabilities are not labels.
     with pytest.raises(ValueError, match="mix of binary and continuous"):
         classification_report(y, s)
