@@ -61,6 +61,19 @@ def test_no_outputs_committed(ipynb: Path):
     assert not dirty, f"{ipynb.name} has outputs in cells {dirty}: clear them (the book build makes them)"
 
 
+# The book's code column shows about 80 characters; longer lines hide behind a scrollbar.
+MAX_CODE_LINE = 79
+
+
+@pytest.mark.parametrize("md", MD_FILES, ids=[p.stem for p in MD_FILES])
+def test_code_lines_fit_the_page(md: Path):
+    nb = jupytext.read(md)
+    long = [f"cell {i}: {line}" for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long, (f"{md.name}: code lines over {MAX_CODE_LINE} characters (wrap inside the brackets):\n"
+                      + "\n".join(long))
+
+
 @pytest.mark.parametrize("ipynb", IPYNB_FILES, ids=[p.stem for p in IPYNB_FILES])
 def test_one_parameters_cell_and_ci_parameters_match_it(ipynb: Path):
     nb = nbformat.read(ipynb, as_version=4)
