@@ -97,6 +97,20 @@ def test_seeded_training_with_augmentation_logs_nothing_to_stderr(capfd):
     assert not logged, "TensorFlow logged during training:\n" + "\n".join(logged)
 
 
+def test_progress_bar_shows_epochs_and_the_best_validation_auc(capsys):
+    x, y = _separable_images(40)
+    xv, yv = _separable_images(40, seed=1)
+    seed_everything(0)
+    hist = train_classifier(small_cnn((28, 28, 1), filters=(4,)), x, y, xv, yv, epochs=3, patience=5,
+                            progress=True)
+    final = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    best = hist.attrs["best_epoch"]
+    assert final.startswith("small_cnn: 100%") and "3/3 epochs" in final
+    assert f"val_auc={hist['val_auc'].iloc[-1]:.3f}" in final
+    assert f"best={hist['val_auc'].iloc[best]:.3f} @ {best + 1}]" in final  # 1-based, as in the plots
+    assert len(final) <= 90, final  # fits the book's output column
+
+
 def test_training_rejects_non_binary_labels():
     x, y = _separable_images(20)
     with pytest.raises(ValueError, match="'y_train' parameter of train_classifier"):
