@@ -4,7 +4,9 @@ Progress bars: a text progress bar (tqdm) redraws its line with carriage returns
 and every redraw reaches the executed notebook as its own stream output. A
 terminal or JupyterLab shows the last state; the static page showed every
 state, one per line. We join consecutive outputs of the same stream in a cell
-and apply the carriage returns, so a bar shows its final state once.
+and apply the carriage returns (as ``pmed report`` does with
+:func:`pmed_utils.reports.streams.merge_stream_outputs`), so a bar shows its
+final state once.
 (myst-nb's ``nb_merge_streams`` ends every piece with a newline first, which
 keeps all the states.)
 
@@ -19,22 +21,9 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from pmed_utils.reports.streams import apply_carriage_returns  # one rule for the book and the reports
+
 _STREAM_CLASSES = ("stream", "stderr")  # myst-nb's classes for stdout and stderr outputs
-
-
-def apply_carriage_returns(text: str) -> str:
-    """What a terminal shows: on each line, only the text after the last carriage return.
-
-    Examples
-    --------
-    >>> apply_carriage_returns("\\r 0%\\r50%\\r100%\\ndone\\r\\n")
-    '100%\\ndone\\n'
-    """
-    lines = []
-    for line in text.split("\n"):
-        parts = [part for part in line.split("\r") if part]
-        lines.append(parts[-1] if parts else "")
-    return "\n".join(lines)
 
 
 def _stream_of(node) -> str | None:

@@ -1,5 +1,6 @@
 """Reproducible reports: an executed notebook as one self-contained HTML file."""
 
 from pmed_utils.reports.html import notebook_to_html, package_versions
+from pmed_utils.reports.streams import apply_carriage_returns, merge_stream_outputs
 
-__all__ = ["notebook_to_html", "package_versions"]
+__all__ = ["notebook_to_html", "package_versions", "apply_carriage_returns", "merge_stream_outputs"]

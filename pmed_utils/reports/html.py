@@ -10,6 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from pmed_utils.reports.streams import merge_stream_outputs
+
 __all__ = ["package_versions", "notebook_to_html"]
 
 _PACKAGES = ("pmed", "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "tensorflow", "keras", "matplotlib",
@@ -46,9 +48,12 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
         f"<h3>Parameters</h3><table>{rows or '<tr><td>notebook defaults</td></tr>'}</table>"
         f"<h3>Software</h3><p>{html.escape(versions)}</p><hr/>"
     )
-    for cell in nb.cells:  # recorded results are data for the book and the tests, not output for a reader
+    for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [out for out in cell.outputs if not _is_record_output(out)]
+            # Recorded results are data for the book and the tests, not output for a reader;
+            # a progress bar shows its final state once, as in a terminal.
+            kept = [out for out in cell.outputs if not _is_record_output(out)]
+            cell.outputs = [nbformat.from_dict(out) for out in merge_stream_outputs(kept)]
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
     exporter = HTMLExporter(template_name="classic", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
