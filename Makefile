@@ -10,6 +10,11 @@ KERNEL := pmed
 # Executed copies of the notebooks (CI parameters), reused by the browser test's book build.
 CI_NOTEBOOKS := _build/ci_notebooks
 PYTEST_WORKERS ?= 2
+# jupyter-book re-executes a notebook only when its own code changes. The book's numbers
+# also depend on pmed_utils (and its shipped data), so any change there clears the cache.
+JUPYTER_CACHE := _build/.jupyter_cache
+EXECUTED_WITH := _build/.executed-with-current-pmed_utils
+PMED_SOURCES  := $(shell find pmed_utils -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
 .PHONY: all setup book test test-unit test-browser sync clean distclean help
 
@@ -30,7 +35,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-book: setup
+$(EXECUTED_WITH): $(PMED_SOURCES) pyproject.toml
+	rm -rf $(JUPYTER_CACHE)
+	@mkdir -p $(@D) && touch $@
+
+book: setup $(EXECUTED_WITH)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
 
