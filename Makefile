@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 $(EXECUTED_WITH): $(PMED_SOURCES) pyproject.toml
-	rm -rf $(JUPYTER_CACHE)
+	rm -rf $(JUPYTER_CACHE) _build/.doctrees  # doctrees too, or Sphinx sees no changed page to read
 	@mkdir -p $(@D) && touch $@
 
 book: setup $(EXECUTED_WITH)
