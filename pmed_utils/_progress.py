@@ -34,6 +34,22 @@ def keras_progress_callback(desc: str, monitor: str = "val_auc"):
     The bar reads e.g. ``small_cnn:  45%|####  | 27/60 epochs [00:28, val_auc=0.912,
     best=0.964 @ 12]`` — short enough for the book's output column, and it shows
     what early stopping watches. A bar that ends below 100% stopped early.
+
+    Examples
+    --------
+    Pass it to ``model.fit(..., callbacks=[...])``; here Keras' calls are made
+    by hand for a 5-epoch run that early stopping ends after 3 epochs:
+
+    >>> callback = keras_progress_callback("toy_cnn")
+    >>> callback.set_params({"epochs": 5})
+    >>> callback.on_train_begin()
+    >>> for epoch, auc in enumerate([0.71, 0.86, 0.80]):
+    ...     callback.on_epoch_end(epoch, {"val_auc": auc})
+    >>> callback.bar.n, callback.bar.total, callback.bar.desc
+    (3, 5, 'toy_cnn')
+    >>> callback.bar.postfix
+    'val_auc=0.800, best=0.860 @ 2'
+    >>> callback.on_train_end()
     """
     from pmed_utils._tensorflow import keras_module
 

@@ -17,7 +17,22 @@ __all__ = ["main", "find_notebooks", "parse_value"]
 
 
 def find_notebooks(root: Path | None = None) -> dict[str, Path]:
-    """``{stem: path}`` of the notebooks in ``notebooks/`` of a pmed checkout (default: the current one)."""
+    """``{stem: path}`` of the notebooks in ``notebooks/`` of a pmed checkout (default: the current one).
+
+    Only the book's numbered notebooks (``NN_name.ipynb``) count, in name order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / "notebooks").mkdir()
+    >>> for name in ("10_qc", "01_intro", "scratch"):
+    ...     nbformat.write(nbformat.v4.new_notebook(), Path(tmp.name) / "notebooks" / f"{name}.ipynb")
+    >>> {stem: path.name for stem, path in find_notebooks(Path(tmp.name)).items()}
+    {'01_intro': '01_intro.ipynb', '10_qc': '10_qc.ipynb'}
+    >>> tmp.cleanup()
+    """
     candidates = [root] if root else [Path.cwd(), Path(__file__).resolve().parents[1]]
     for base in candidates:
         folder = Path(base) / "notebooks"
@@ -76,6 +91,50 @@ def _execute(path: Path, output: Path, params: dict) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``pmed`` command with the arguments ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    ``pmed list`` prints each notebook with its parameters (defaults and
+    comments from its ``parameters`` cell); ``pmed run`` and ``pmed report``
+    execute one with papermill. Notebooks are looked up in ``notebooks/`` of
+    the current folder, else of the pmed checkout.
+
+    Examples
+    --------
+    A checkout with one notebook whose ``parameters`` cell sets two values:
+
+    >>> import os
+    >>> import tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> nb = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
+    >>> nb.cells.append(nbformat.v4.new_code_cell("seed = 42  # drives every random step\\nn_samples = 100",
+    ...                                           metadata={"tags": ["parameters"]}))
+    >>> (Path(tmp.name) / "notebooks").mkdir()
+    >>> nbformat.write(nb, Path(tmp.name) / "notebooks" / "01_demo.ipynb")
+    >>> here = os.getcwd()
+    >>> os.chdir(tmp.name)
+    >>> try:
+    ...     main(["list"])
+    ... finally:
+    ...     os.chdir(here)
+    01_demo
+        seed = 42  # drives every random step
+        n_samples = 100
+    0
+
+    A name that matches no notebook stops with the list of valid ones:
+
+    >>> os.chdir(tmp.name)
+    >>> try:
+    ...     main(["run", "02", "-o", "out.ipynb"])
+    ... finally:
+    ...     os.chdir(here)
+    Traceback (most recent call last):
+        ...
+    SystemExit: pmed: unknown notebook '02'. Available notebooks: 01_demo.
+    >>> tmp.cleanup()
+    """
     parser = argparse.ArgumentParser(prog="pmed", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="show the notebooks and their parameters")

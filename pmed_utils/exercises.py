@@ -31,7 +31,22 @@ __all__ = ["CheckResult", "check", "list_exercises"]
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict on one answer: ``correct`` and a message that explains it."""
+    """The verdict on one answer: ``correct`` and a message that explains it.
+
+    :func:`check` returns one. It prints (and shows at the end of a notebook
+    cell) as one sentence, and is truthy exactly when the answer is right.
+
+    Examples
+    --------
+    >>> result = check("ex-11-het", 0.42)
+    >>> result.exercise, result.correct, bool(result)
+    ('ex-11-het', True, True)
+    >>> wrong = CheckResult("ex-00-demo", False, "That is p, not 2pq.")
+    >>> wrong
+    Not yet (ex-00-demo). That is p, not 2pq.
+    >>> "try again" if not wrong else "done"
+    'try again'
+    """
 
     exercise: str
     correct: bool

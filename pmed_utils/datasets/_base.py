@@ -31,16 +31,61 @@ __all__ = [
 
 
 class ChecksumError(OSError):
-    """A file's MD5 differs from the published one (corrupt or truncated)."""
+    """A file's MD5 differs from the published one (corrupt or truncated).
+
+    An ``OSError``, so ``except OSError`` also catches it; the message names the
+    file, both checksums and the fix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "labels.csv"
+    >>> _ = path.write_text("id,label\\n1,0\\n")
+    >>> try:
+    ...     verify_md5(path, "0" * 32, fix="Download it again.")
+    ... except OSError as err:
+    ...     print(type(err).__name__, "-", err)  # doctest: +ELLIPSIS
+    ChecksumError - .../labels.csv is corrupt or incomplete: its MD5 is ..., expected 000...000. Download it again.
+    >>> tmp.cleanup()
+    """
 
 
 class DataNotAvailableError(OSError):
-    """A data file is neither cached nor downloadable (offline, or downloads disabled)."""
+    """A data file is neither cached nor downloadable (offline, or downloads disabled).
+
+    Examples
+    --------
+    A file that is not cached, with downloads disabled: the message says where to
+    get it and where to put it by hand.
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> remote = RemoteFile("scan.npz", "https://example.org/scan.npz", "0" * 32)
+    >>> fetch_file(remote, tmp.name, download_if_missing=False)  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+        ...
+    pmed_utils.datasets._base.DataNotAvailableError: scan.npz is not in ... and download_if_missing=False.
+    Download https://example.org/scan.npz by hand and place it at .../scan.npz (MD5 000...000).
+    >>> tmp.cleanup()
+    """
 
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """One remote data file: its name on disk, where to get it, its MD5."""
+    """One remote data file: its name on disk, where to get it, its MD5.
+
+    Examples
+    --------
+    The MedMNIST table holds one per file; :func:`fetch_file` takes one.
+
+    >>> from pmed_utils.datasets import medmnist_files
+    >>> remote = medmnist_files()[("dermamnist", 28)]
+    >>> remote.filename, remote.md5
+    ('dermamnist.npz', '0744692d530f8e62ec473284d019b0c7')
+    >>> remote.url
+    'https://zenodo.org/records/10519652/files/dermamnist.npz?download=1'
+    """
 
     filename: str
     url: str
@@ -65,7 +110,18 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
 
 
 def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
-    """MD5 hex digest of a file, read in chunks."""
+    """MD5 hex digest of a file, read in chunks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "hello.txt"
+    >>> _ = path.write_bytes(b"hello\\n")
+    >>> md5_file(path)  # the same as `md5sum hello.txt`
+    'b1946ac92492d2347c6235b4d2611184'
+    >>> tmp.cleanup()
+    """
     digest = hashlib.md5()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(chunk_size), b""):
@@ -74,7 +130,27 @@ def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
 
 
 def verify_md5(path: str | os.PathLike, expected_md5: str, *, fix: str = "") -> Path:
-    """Raise :class:`ChecksumError` naming the file unless its MD5 matches."""
+    """Raise :class:`ChecksumError` naming the file unless its MD5 matches.
+
+    Returns the path (as a ``Path``) when it does; ``fix`` replaces the default
+    advice at the end of the error message.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "hello.txt"
+    >>> _ = path.write_bytes(b"hello\\n")
+    >>> verify_md5(path, "b1946ac92492d2347c6235b4d2611184").name
+    'hello.txt'
+    >>> _ = path.write_bytes(b"hel")  # a truncated copy
+    >>> verify_md5(path, "b1946ac92492d2347c6235b4d2611184")  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+        ...
+    pmed_utils.datasets._base.ChecksumError: .../hello.txt is corrupt or incomplete: its MD5 is ..., expected
+    b1946ac92492d2347c6235b4d2611184. Delete it and fetch it again.
+    >>> tmp.cleanup()
+    """
     path = Path(path)
     got = md5_file(path)
     if got != expected_md5:
@@ -86,7 +162,22 @@ def verify_md5(path: str | os.PathLike, expected_md5: str, *, fix: str = "") -> 
 
 
 def packaged_data_path(*parts: str) -> Path:
-    """Path of a data file shipped inside ``pmed_utils/data``."""
+    """Path of a data file shipped inside ``pmed_utils/data``.
+
+    Raises ``FileNotFoundError`` with the fix when the file is missing.
+
+    Examples
+    --------
+    >>> path = packaged_data_path("medmnist", "medmnist_files.csv")
+    >>> path.is_file(), path.parent.name
+    (True, 'medmnist')
+    >>> path.read_text().splitlines()[0]
+    'dataset,size,filename,url,md5'
+    >>> packaged_data_path("medmnist", "no_such_file.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: The packaged data file medmnist/no_such_file.csv is missing from ...
+    """
     path = Path(str(resources.files("pmed_utils").joinpath("data", *parts)))
     if not path.exists():
         raise FileNotFoundError(
@@ -117,6 +208,38 @@ def fetch_file(
         URL and the folder to place it in by hand.
     ChecksumError
         The cached or downloaded file does not match its MD5.
+
+    Examples
+    --------
+    A ``file://`` URL stands in for a web address (no network needed):
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> source = Path(tmp.name) / "hello.txt"
+    >>> _ = source.write_bytes(b"hello\\n")
+    >>> remote = RemoteFile("hello.txt", source.as_uri(), "b1946ac92492d2347c6235b4d2611184")
+    >>> cache = Path(tmp.name) / "cache"
+    >>> path = fetch_file(remote, cache, subdir="demo")
+    >>> path.relative_to(cache).as_posix(), path.read_bytes()
+    ('demo/hello.txt', b'hello\\n')
+
+    A second call finds the cached copy, re-verifies it and downloads nothing:
+
+    >>> source.unlink()
+    >>> fetch_file(remote, cache, subdir="demo") == path
+    True
+
+    A download whose MD5 does not match is not kept, not even as a partial file:
+
+    >>> other = Path(tmp.name) / "other.txt"
+    >>> _ = other.write_bytes(b"tampered\\n")
+    >>> fetch_file(RemoteFile("other.txt", other.as_uri(), remote.md5), cache, subdir="demo")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    pmed_utils.datasets._base.ChecksumError: ...other.txt...part is corrupt ... The download from file://... is damaged...
+    >>> sorted(p.name for p in (cache / "demo").iterdir())
+    ['hello.txt']
+    >>> tmp.cleanup()
     """
     folder = get_data_home(data_home) / subdir if subdir else get_data_home(data_home)
     folder.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,25 @@ def _info() -> dict:
 
 @dataclass(frozen=True)
 class DatasetCard:
-    """What a reader needs to know about a MedMNIST dataset before using it."""
+    """What a reader needs to know about a MedMNIST dataset before using it.
+
+    Examples
+    --------
+    :func:`load_medmnist` fills it in; for BreastMNIST, pmed's label 1 is
+    MedMNIST's label 0:
+
+    >>> card = load_medmnist("breastmnist").card
+    >>> card.task, card.licence
+    ('binary-class', 'CC BY 4.0')
+    >>> card.class_names
+    {0: 'malignant', 1: 'normal, benign'}
+    >>> card.positive_label, card.positive_meaning
+    (0, 'malignant')
+    >>> card.split_sizes
+    {'train': 546, 'val': 78, 'test': 156}
+    >>> print(card.notes[0])
+    pmed label 1 = MedMNIST label 0 (malignant); pmed label 0 = the other class.
+    """
 
     name: str
     size: int
@@ -95,6 +113,16 @@ class MedMNISTData:
         For binary tasks: int8 of shape (n,), **1 = lesion / disease** (see the
         module docstring). Otherwise MedMNIST's labels as shipped.
     card : DatasetCard
+
+    Examples
+    --------
+    >>> data = load_medmnist("breastmnist")
+    >>> {split: images.shape for split, images in data.images.items()}
+    {'train': (546, 28, 28), 'val': (78, 28, 28), 'test': (156, 28, 28)}
+    >>> data.labels["train"].dtype, np.bincount(data.labels["train"]).tolist()  # [no lesion, lesion]
+    (dtype('int8'), [399, 147])
+    >>> data.card.name, data.card.positive_meaning
+    ('breastmnist', 'malignant')
     """
 
     images: dict[str, np.ndarray]

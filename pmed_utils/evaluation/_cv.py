@@ -32,6 +32,21 @@ class CVResult:
         Each person's score from the model that did not see them.
     fold : ndarray of int, shape (n,)
         The fold in which each person was tested.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from pmed_utils.evaluation import cross_validate
+    >>> X, y = make_classification(60, 4, random_state=0)
+    >>> cv = cross_validate(LogisticRegression(), X, y, n_splits=3)
+    >>> cv.fold_metrics[["fold", "n_train", "n_test", "auc"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
+       fold  n_train  n_test   auc
+    0     0       40      20  0.91
+    1     1       40      20  0.93
+    2     2       40      20  0.90
+    >>> cv.oof_score.shape, np.bincount(cv.fold).tolist()
+    ((60,), [20, 20, 20])
     """
 
     fold_metrics: pd.DataFrame

@@ -35,6 +35,17 @@ class RocResult:
         Bootstrap resamples used (resamples with one class are skipped).
     confidence : float
         Coverage of the interval and band.
+
+    Examples
+    --------
+    >>> from pmed_utils.evaluation import roc_with_ci
+    >>> res = roc_with_ci([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9], n_bootstraps=50)
+    >>> round(res.auc, 3), res.n_bootstraps, res.confidence
+    (0.889, 50, 0.95)
+    >>> res.fpr.round(2).tolist(), res.tpr.round(2).tolist()
+    ([0.0, 0.0, 0.0, 0.33, 0.33, 1.0], [0.0, 0.33, 0.67, 0.67, 1.0, 1.0])
+    >>> res.fpr_grid.shape, bool((res.tpr_low <= res.tpr_high).all())
+    ((101,), True)
     """
 
     fpr: np.ndarray
@@ -142,7 +153,26 @@ def _delong_components(y: np.ndarray, scores: np.ndarray):
 
 @dataclass(frozen=True)
 class DelongResult:
-    """AUC with DeLong's variance and normal-approximation confidence interval."""
+    """AUC with DeLong's variance and normal-approximation confidence interval.
+
+    Attributes
+    ----------
+    auc : float
+        Area under the ROC curve.
+    variance, se : float
+        DeLong's variance of the AUC and its square root.
+    ci : tuple of float
+        ``auc ± z · se`` clipped to [0, 1].
+    confidence : float
+        Coverage of ``ci``.
+
+    Examples
+    --------
+    >>> from pmed_utils.evaluation import auc_delong
+    >>> r = auc_delong([0, 0, 0, 1, 1, 1], [0.1, 0.2, 0.6, 0.5, 0.8, 0.9])
+    >>> round(r.auc, 3), round(r.se, 3), tuple(round(v, 3) for v in r.ci)
+    (0.889, 0.157, (0.581, 1.0))
+    """
 
     auc: float
     variance: float
@@ -153,7 +183,35 @@ class DelongResult:
 
 @dataclass(frozen=True)
 class DelongComparison:
-    """DeLong's paired test of two AUCs measured on the same people."""
+    """DeLong's paired test of two AUCs measured on the same people.
+
+    Attributes
+    ----------
+    auc_a, auc_b : float
+        AUC of each score.
+    difference : float
+        ``auc_a - auc_b``.
+    se_difference : float
+        DeLong standard error of the difference.
+    ci_difference : tuple of float
+        Normal-approximation interval of the difference.
+    z, p_value : float
+        Test statistic and two-sided p-value for "no difference".
+    correlation : float
+        Correlation of the two AUC estimates (NaN when one has zero variance).
+
+    Examples
+    --------
+    >>> from pmed_utils.evaluation import compare_auc_delong
+    >>> y = [0, 0, 0, 0, 1, 1, 1, 1]
+    >>> a = [0.1, 0.3, 0.2, 0.6, 0.5, 0.8, 0.4, 0.9]
+    >>> b = [0.2, 0.1, 0.5, 0.7, 0.3, 0.6, 0.4, 0.8]
+    >>> res = compare_auc_delong(y, a, b)
+    >>> res.auc_a, res.auc_b, res.difference
+    (0.875, 0.6875, 0.1875)
+    >>> round(res.se_difference, 3), round(res.p_value, 3), round(res.correlation, 2)
+    (0.135, 0.165, 0.81)
+    """
 
     auc_a: float
     auc_b: float

@@ -62,7 +62,26 @@ def decision_curve(y_true, y_prob, thresholds=None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class PrecisionRecallResult:
-    """Precision-recall curve with average precision and the no-skill baseline (prevalence)."""
+    """Precision-recall curve with average precision and the no-skill baseline (prevalence).
+
+    Attributes
+    ----------
+    precision, recall, thresholds : ndarray
+        The curve (as :func:`sklearn.metrics.precision_recall_curve`).
+    average_precision : float
+        Summary of the curve (as :func:`sklearn.metrics.average_precision_score`).
+    prevalence : float
+        Fraction of cases: the precision of a model with no skill.
+
+    Examples
+    --------
+    >>> from pmed_utils.evaluation import precision_recall
+    >>> pr = precision_recall([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> pr.precision.round(2).tolist(), pr.recall.tolist()
+    ([0.5, 0.67, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0])
+    >>> round(pr.average_precision, 3), pr.prevalence
+    (0.833, 0.5)
+    """
 
     precision: np.ndarray
     recall: np.ndarray

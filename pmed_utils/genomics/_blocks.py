@@ -22,7 +22,14 @@ __all__ = ["available_cores", "map_variant_blocks"]
 
 
 def available_cores() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    """Cores this process may use (respects CPU affinity, e.g. in containers).
+
+    Examples
+    --------
+    >>> n = available_cores()
+    >>> isinstance(n, int), 1 <= n <= (os.cpu_count() or 1)
+    (True, True)
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # macOS, Windows

@@ -37,6 +37,24 @@ def write_plink(prefix: str | os.PathLike, genotypes, variants: pd.DataFrame, sa
     """Write ``prefix.bed/.bim/.fam``. Sample columns used: id, sex (0 female/1 male), optional phenotype ``disease``.
 
     Returns the .bed path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> g = np.array([[0, 1, 2], [1, -1, 0]], np.int8)  # 2 people × 3 variants, one missing call
+    >>> variants = pd.DataFrame({"chrom": [1, 1, 2], "pos": [100, 200, 300], "id": ["rs1", "rs2", "rs3"],
+    ...                          "ref": ["A", "C", "G"], "alt": ["G", "T", "A"]})
+    >>> samples = pd.DataFrame({"id": ["s1", "s2"], "sex": [0, 1]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     bed = write_plink(Path(tmp) / "toy", g, variants, samples)
+    ...     first_bim_line = (Path(tmp) / "toy.bim").read_text().splitlines()[0].split()
+    ...     back, _, _ = read_plink(Path(tmp) / "toy")
+    >>> bed.name
+    'toy.bed'
+    >>> first_bim_line  # chrom, id, cM, position, A1 = ALT, A2 = REF
+    ['1', 'rs1', '0.0', '100', 'G', 'A']
+    >>> back.tolist()  # the same genotypes come back, the missing call included
+    [[0, 1, 2], [1, -1, 0]]
     """
     from bed_reader import to_bed
 
@@ -91,6 +109,28 @@ def read_plink(prefix: str | os.PathLike) -> tuple[np.ndarray, pd.DataFrame, pd.
 
     ``variants`` has chrom, pos, id, ref (= A2), alt (= A1); ``samples`` has
     fid, id, sex (0 female, 1 male, -1 unknown) and the .fam phenotype.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> g = np.array([[0, 1, 2], [1, -1, 0]], np.int8)  # 2 people × 3 variants, one missing call
+    >>> variants = pd.DataFrame({"chrom": [1, 1, 2], "pos": [100, 200, 300], "id": ["rs1", "rs2", "rs3"],
+    ...                          "ref": ["A", "C", "G"], "alt": ["G", "T", "A"]})
+    >>> samples = pd.DataFrame({"id": ["s1", "s2"], "sex": [0, 1]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_plink(Path(tmp) / "toy", g, variants, samples)
+    ...     back, bim, fam = read_plink(Path(tmp) / "toy")
+    >>> back.dtype, back.tolist()
+    (dtype('int8'), [[0, 1, 2], [1, -1, 0]])
+    >>> bim
+       chrom  pos   id ref alt
+    0      1  100  rs1   A   G
+    1      1  200  rs2   C   T
+    2      2  300  rs3   G   A
+    >>> fam[["id", "sex"]]
+       id  sex
+    0  s1    0
+    1  s2    1
     """
     from bed_reader import open_bed
 
@@ -119,7 +159,26 @@ def read_plink(prefix: str | os.PathLike) -> tuple[np.ndarray, pd.DataFrame, pd.
 
 
 def write_vcf(path: str | os.PathLike, genotypes, variants: pd.DataFrame, samples: pd.DataFrame) -> Path:
-    """Write an unphased VCF 4.2 with GT only (``.vcf`` or ``.vcf.gz``)."""
+    """Write an unphased VCF 4.2 with GT only (``.vcf`` or ``.vcf.gz``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> g = np.array([[0, 1, 2], [1, -1, 0]], np.int8)  # 2 people × 3 variants, one missing call
+    >>> variants = pd.DataFrame({"chrom": [1, 1, 2], "pos": [100, 200, 300], "id": ["rs1", "rs2", "rs3"],
+    ...                          "ref": ["A", "C", "G"], "alt": ["G", "T", "A"]})
+    >>> samples = pd.DataFrame({"id": ["s1", "s2"], "sex": [0, 1]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_vcf(Path(tmp) / "toy.vcf", g, variants, samples)
+    ...     lines = path.read_text().splitlines()
+    ...     back, _, _ = read_vcf(path)
+    >>> lines[3].split()[-2:]  # the #CHROM header ends with the sample ids
+    ['s1', 's2']
+    >>> [line.split()[-2:] for line in lines[4:]]  # one line per variant: GT of s1, s2
+    [['0/0', '0/1'], ['0/1', './.'], ['1/1', '0/0']]
+    >>> back.tolist()
+    [[0, 1, 2], [1, -1, 0]]
+    """
     g = check_genotypes(genotypes, "write_vcf")
     path = Path(path)
     gt = np.array(["0/0", "0/1", "1/1", "./."])
@@ -136,7 +195,23 @@ def write_vcf(path: str | os.PathLike, genotypes, variants: pd.DataFrame, sample
 
 
 def read_vcf(path: str | os.PathLike) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
-    """Read a biallelic VCF's GT field into (int8 alt counts, variants, samples)."""
+    """Read a biallelic VCF's GT field into (int8 alt counts, variants, samples).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> g = np.array([[0, 1, 2], [1, -1, 0]], np.int8)  # 2 people × 3 variants, one missing call
+    >>> variants = pd.DataFrame({"chrom": [1, 1, 2], "pos": [100, 200, 300], "id": ["rs1", "rs2", "rs3"],
+    ...                          "ref": ["A", "C", "G"], "alt": ["G", "T", "A"]})
+    >>> samples = pd.DataFrame({"id": ["s1", "s2"], "sex": [0, 1]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_vcf(Path(tmp) / "toy.vcf.gz", g, variants, samples)
+    ...     back, bim, ids = read_vcf(path)
+    >>> back.dtype, back.tolist()
+    (dtype('int8'), [[0, 1, 2], [1, -1, 0]])
+    >>> bim["id"].tolist(), bim["alt"].tolist(), ids["id"].tolist()
+    (['rs1', 'rs2', 'rs3'], ['G', 'T', 'A'], ['s1', 's2'])
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No VCF file at {path}.")

@@ -69,6 +69,17 @@ def clump(p_values, z_scores: np.ndarray, chrom, pos, *, p_max: float = 1.0, r2_
     Each index variant removes every variant within ``window_bp`` on its
     chromosome whose r² with it exceeds ``r2_max`` (r² from ``z_scores``, the
     standardized training genotypes).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.4, (200, 2)).astype(np.int8)
+    >>> g = np.column_stack([g[:, 0], g[:, 0], g[:, 1]])  # variants 0 and 1 are identical (r² = 1)
+    >>> z, _, _ = standardize(impute_mean(g))
+    >>> clump([1e-8, 1e-6, 1e-3], z, chrom=[1, 1, 1], pos=[100, 200, 300]).tolist()
+    [0, 2]
+    >>> clump([1e-8, 1e-6, 1e-3], z, chrom=[1, 1, 1], pos=[100, 200, 300], p_max=1e-4).tolist()
+    [0]
     """
     p = np.asarray(p_values, dtype=float)
     order = [i for i in np.argsort(p) if p[i] <= p_max and np.isfinite(p[i])]
@@ -88,6 +99,36 @@ def clump(p_values, z_scores: np.ndarray, chrom, pos, *, p_max: float = 1.0, r2_
 
 @dataclass
 class ClumpThresholdResult:
+    """The clumped, thresholded score chosen on validation people; returned by :func:`clump_and_threshold`.
+
+    Attributes
+    ----------
+    weights : ndarray of float, shape (n_variants,)
+        GWAS betas of the chosen clumped variants, zero elsewhere.
+    threshold : float
+        The chosen p-value threshold.
+    n_variants : int
+        Number of variants in the score.
+    tuning : DataFrame
+        One row per threshold: p_threshold, n_variants, validation_metric.
+
+    Examples
+    --------
+    >>> from pmed_utils.genomics.gwas import gwas_linear
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (600, 10)).astype(np.int8)
+    >>> g[:, 1] = g[:, 0]  # variant 1 is in perfect LD with variant 0
+    >>> y = g[:, 0] + g[:, 2] + rng.normal(size=600)  # variants 0 (= 1) and 2 are causal
+    >>> gwas = gwas_linear(g[:400], y[:400])  # training people: the first 400
+    >>> train_z, _, _ = standardize(impute_mean(g[:400]))
+    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(10) * 1000})
+    >>> result = clump_and_threshold(gwas, train_z, variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
+    >>> result.threshold, result.n_variants, np.flatnonzero(result.weights).tolist()
+    (1e-06, 2, [0, 2])
+    >>> result.weights[[0, 2]].round(2).tolist()
+    [1.06, 1.07]
+    """
+
     weights: np.ndarray  # (m,), zero outside the chosen clumped set
     threshold: float
     n_variants: int
@@ -100,6 +141,24 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.Da
     """C+T: clump the training GWAS, then pick the p-value threshold that scores best on validation people.
 
     ``metric(target, score)`` defaults to the squared correlation.
+
+    Examples
+    --------
+    >>> from pmed_utils.genomics.gwas import gwas_linear
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (600, 10)).astype(np.int8)
+    >>> g[:, 1] = g[:, 0]  # variant 1 is in perfect LD with variant 0
+    >>> y = g[:, 0] + g[:, 2] + rng.normal(size=600)  # variants 0 (= 1) and 2 are causal
+    >>> gwas = gwas_linear(g[:400], y[:400])  # training people: the first 400
+    >>> train_z, _, _ = standardize(impute_mean(g[:400]))
+    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(10) * 1000})
+    >>> result = clump_and_threshold(gwas, train_z, variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
+    >>> np.flatnonzero(result.weights).tolist()  # clumping kept one of the identical variants 0 and 1
+    [0, 2]
+    >>> result.tuning.round({"validation_metric": 3})
+       p_threshold  n_variants  validation_metric
+    0     0.000001           2              0.525
+    1     1.000000           9              0.518
     """
     metric = metric or (lambda y, s: float(np.corrcoef(y, s)[0, 1] ** 2) if np.std(s) > 0 else 0.0)
     index = clump(gwas["p"].to_numpy(), train_z, variants["chrom"], variants["pos"], p_max=max(thresholds),
@@ -121,6 +180,36 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.Da
 
 @dataclass
 class PenalizedScore:
+    """An elastic-net polygenic score; returned by :func:`penalized_score`.
+
+    Attributes
+    ----------
+    weights : ndarray of float, shape (n_variants,)
+        Per alternative allele, for :func:`polygenic_score` on raw genotypes.
+    intercept : float
+        Added to the score to predict the target on its original scale (minus its training mean).
+    alpha, l1_ratio : float
+        The penalty chosen on validation people.
+    n_nonzero : int
+        Number of variants with a non-zero weight.
+    tuning : DataFrame
+        One row per (l1_ratio, alpha): n_nonzero, validation_r2.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (400, 50)).astype(np.int8)
+    >>> y = g[:, :5].sum(axis=1) + rng.normal(size=400)
+    >>> fit = penalized_score(g[:300], y[:300], g[300:], y[300:], l1_ratio=0.5)
+    >>> float(fit.l1_ratio), fit.n_nonzero == int(np.count_nonzero(fit.weights)), fit.tuning.shape
+    (0.5, True, (9, 4))
+    >>> fit.weights[:6].astype(float).round(2).tolist()  # the five causal variants, then a null one
+    [0.52, 0.64, 0.67, 0.73, 0.94, 0.0]
+    >>> score = polygenic_score(g[300:], fit.weights)
+    >>> round(float(np.corrcoef(score, y[300:])[0, 1] ** 2), 2)
+    0.68
+    """
+
     weights: np.ndarray  # per alternative allele, (m,)
     intercept: float
     alpha: float

@@ -75,13 +75,25 @@ def variant_counts(genotypes, *, block_size: int = 4096) -> np.ndarray:
 
 
 def call_rate_per_variant(genotypes) -> np.ndarray:
-    """Fraction of non-missing calls per variant, shape (n_variants,)."""
+    """Fraction of non-missing calls per variant, shape (n_variants,).
+
+    Examples
+    --------
+    >>> call_rate_per_variant(np.array([[0, 2], [1, -1], [1, 2]], np.int8)).round(3).tolist()
+    [1.0, 0.667]
+    """
     g = check_genotypes(genotypes, "call_rate_per_variant")
     return 1 - variant_counts(g)[:, 0] / max(g.shape[0], 1)
 
 
 def genotype_counts(genotypes) -> np.ndarray:
-    """Counts of 0, 1 and 2 alternative alleles per variant, shape (n_variants, 3), missing excluded."""
+    """Counts of 0, 1 and 2 alternative alleles per variant, shape (n_variants, 3), missing excluded.
+
+    Examples
+    --------
+    >>> genotype_counts(np.array([[0, 2], [1, -1], [1, 2]], np.int8)).tolist()  # hom ref, het, hom alt
+    [[1, 2, 0], [0, 0, 2]]
+    """
     return variant_counts(check_genotypes(genotypes, "genotype_counts"))[:, 1:]
 
 
@@ -273,6 +285,17 @@ def find_duplicates(genotypes, ids, *, min_concordance: float = 0.98, n_variants
     Unrelated people agree at roughly half of the calls and siblings at about
     two thirds; duplicates (the same DNA genotyped twice) at nearly all.
     Candidate pairs are found on a random subset of variants, then confirmed on all.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.4, (5, 200)).astype(np.int8)
+    >>> dup = g[2].copy()  # person "c" genotyped again: one call missing, one miscalled
+    >>> dup[0] = -1
+    >>> dup[1] = (dup[1] + 1) % 3
+    >>> find_duplicates(np.vstack([g, dup]), ["a", "b", "c", "d", "e", "c_dup"])
+      id_1   id_2  concordance  shared_calls
+    0    c  c_dup     0.994975           199
     """
     g = check_genotypes(genotypes, "find_duplicates")
     ids = np.asarray(ids)
@@ -298,7 +321,28 @@ def find_duplicates(genotypes, ids, *, min_concordance: float = 0.98, n_variants
 
 @dataclass
 class QCResult:
-    """Data kept after QC and a tidy report of what was removed and why."""
+    """Data kept after QC and a tidy report of what was removed and why.
+
+    Returned by :func:`quality_control`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (50, 20)).astype(np.int8)
+    >>> g[:, 0] = 0  # a monomorphic variant
+    >>> g[7, :10] = -1  # a person with half of the calls missing
+    >>> samples = pd.DataFrame({"id": [f"s{i}" for i in range(50)], "population": "EUR"})
+    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(20), "id": [f"v{j}" for j in range(20)]})
+    >>> result = quality_control(g, variants, samples)
+    >>> result.genotypes.shape, len(result.samples), len(result.variants)
+    ((49, 19), 49, 19)
+    >>> result.removed_samples
+       id         reason
+    0  s7  low call rate
+    >>> result.removed_variants
+       id reason
+    0  v0   rare
+    """
 
     genotypes: np.ndarray
     variants: pd.DataFrame
@@ -326,6 +370,26 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
     ------
     ValueError
         Mismatched table sizes, thresholds out of range, invalid genotype codes.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (50, 20)).astype(np.int8)
+    >>> g[:, 0] = 0  # a monomorphic variant
+    >>> g[7, :10] = -1  # a person with half of the calls missing
+    >>> samples = pd.DataFrame({"id": [f"s{i}" for i in range(50)], "population": "EUR"})
+    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(20), "id": [f"v{j}" for j in range(20)]})
+    >>> result = quality_control(g, variants, samples)
+    >>> result.report
+           what                     step                rule  removed
+    0   samples                call rate              < 0.95        1
+    1   samples               duplicates  concordance ≥ 0.98        0
+    2   samples         heterozygosity F             |z| > 4        0
+    3  variants                call rate              < 0.95        0
+    4  variants   minor-allele frequency              < 0.01        1
+    5  variants  Hardy–Weinberg (in EUR)           p < 1e-06        0
+    6   samples                     kept                           49
+    7  variants                     kept                           19
     """
     g = check_genotypes(genotypes, "quality_control")
     if len(variants) != g.shape[1]:
@@ -373,12 +437,16 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
     report.append(("variants", "minor-allele frequency", f"< {min_maf:g}", int(rule.sum())))
     removed_v.append(pd.DataFrame({"id": variants["id"].to_numpy()[rule], "reason": "rare"}))
     keep_v &= ~rule
-    pops = samples["population"].to_numpy()[keep_s] if "population" in samples else np.zeros(gs.shape[0])
-    largest = pd.Series(pops).value_counts().index[0]
+    if "population" in samples:
+        pops = samples["population"].to_numpy()[keep_s]
+        largest = pd.Series(pops).value_counts().index[0]
+        hwe_label = f"Hardy–Weinberg (in {largest})"
+    else:  # one population assumed
+        pops, largest, hwe_label = np.zeros(gs.shape[0]), 0.0, "Hardy–Weinberg"
     p_hwe = np.ones(g.shape[1])
     p_hwe[keep_v] = hwe_exact_pvalues(gs[pops == largest])[keep_v]
     rule = keep_v & (p_hwe < hwe_p_min)
-    report.append(("variants", f"Hardy–Weinberg (in {largest})", f"p < {hwe_p_min:g}", int(rule.sum())))
+    report.append(("variants", hwe_label, f"p < {hwe_p_min:g}", int(rule.sum())))
     removed_v.append(pd.DataFrame({"id": variants["id"].to_numpy()[rule], "reason": "Hardy–Weinberg"}))
     keep_v &= ~rule
 
@@ -433,6 +501,17 @@ def standardize(dosages, means=None, sds=None) -> tuple[np.ndarray, np.ndarray, 
 
     Pass the training set's ``means`` and ``sds`` to standardize validation or
     test people with the same scale (no leakage). Monomorphic variants get z = 0.
+
+    Examples
+    --------
+    >>> z, means, sds = standardize([[0.0, 1.0], [1.0, 1.0], [2.0, 1.0]])
+    >>> z[:, 0].astype(float).round(4).tolist(), z[:, 1].tolist()  # the second variant is monomorphic
+    ([-1.2247, 0.0, 1.2247], [0.0, 0.0, 0.0])
+    >>> round(float(z[:, 0].mean()), 4), round(float(z[:, 0].std()), 4)
+    (0.0, 1.0)
+    >>> new, _, _ = standardize([[2.0, 1.0]], means, sds)  # a new person on the training scale
+    >>> new.astype(float).round(4).tolist()
+    [[1.2247, 0.0]]
     """
     x = np.asarray(dosages, dtype=np.float32)
     if np.isnan(x).any():

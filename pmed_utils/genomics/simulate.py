@@ -47,6 +47,20 @@ class CohortTruth:
         Variants given systematic genotyping errors (heterozygotes called homozygous).
     missing_rate : float
         Probability that any call is missing.
+
+    Examples
+    --------
+    >>> cohort = simulate_cohort(60, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
+    >>> truth = cohort.truth
+    >>> truth.h2, truth.prevalence, round(truth.threshold, 4)  # threshold = Φ⁻¹(1 − prevalence)
+    (0.5, 0.1, 1.2816)
+    >>> len(truth.causal_ids), len(truth.causal_effects), round(float(truth.genetic_value.var()), 3)
+    (10, 10, 0.5)
+    >>> n = len(truth.liability)  # the simulated people, before the duplicated sample
+    >>> bool(((truth.liability > truth.threshold) == cohort.samples["disease"][:n]).all())
+    True
+    >>> cohort.samples["id"].iloc[-1] in truth.duplicate_of, len(truth.low_call_rate_samples), len(truth.hwe_error_ids)
+    (True, 3, 15)
     """
 
     causal_ids: np.ndarray
@@ -78,6 +92,18 @@ class Cohort:
         id, population, sex (0 = female, 1 = male), age, bmi, smoking (0/1),
         disease (0/1), biomarker (float); one row per row of ``genotypes``.
     truth : CohortTruth
+
+    Examples
+    --------
+    >>> cohort = simulate_cohort(60, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
+    >>> cohort.genotypes.dtype, cohort.genotypes.shape == (len(cohort.samples), len(cohort.variants))
+    (dtype('int8'), True)
+    >>> len(cohort.samples), int(cohort.genotypes.min())  # 60 people + 1 duplicated sample; -1 = missing
+    (61, -1)
+    >>> cohort.variants.columns.tolist()
+    ['chrom', 'pos', 'id', 'ref', 'alt']
+    >>> cohort.samples.columns.tolist()
+    ['id', 'population', 'sex', 'age', 'bmi', 'smoking', 'disease', 'biomarker']
     """
 
     genotypes: np.ndarray

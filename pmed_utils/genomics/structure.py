@@ -19,6 +19,16 @@ def ld_prune(genotypes, variants: pd.DataFrame, *, r2_max: float = 0.2, window: 
     Within each window of ``window`` consecutive variants on a chromosome, the
     later variant of any pair with r² > ``r2_max`` is dropped; the window then
     moves by ``step`` variants.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.4, (100, 3)).astype(np.int8)
+    >>> g[:, 1] = g[:, 0]  # variant 1 is a copy of variant 0 (r² = 1)
+    >>> ld_prune(g, pd.DataFrame({"chrom": [1, 1, 1], "pos": [100, 200, 300]})).tolist()
+    [0, 2]
+    >>> ld_prune(g, pd.DataFrame({"chrom": [1, 2, 1], "pos": [100, 200, 300]})).tolist()  # other chromosome
+    [0, 1, 2]
     """
     g = check_genotypes(genotypes, "ld_prune")
     z, _, _ = standardize(impute_mean(g))
@@ -42,7 +52,21 @@ def ld_prune(genotypes, variants: pd.DataFrame, *, r2_max: float = 0.2, window: 
 
 @dataclass
 class GenotypePCA:
-    """Principal components of standardized genotypes."""
+    """Principal components of standardized genotypes; returned by :func:`genotype_pca`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.binomial(2, 0.2, (50, 300)); b = rng.binomial(2, 0.7, (50, 300))  # two populations
+    >>> pca = genotype_pca(np.vstack([a, b]).astype(np.int8), n_components=2)
+    >>> pca.scores.shape, pca.loadings.shape, pca.means.shape
+    ((100, 2), (2, 300), (300,))
+    >>> round(float(pca.explained_variance_ratio[0]), 2)  # PC1 separates the populations
+    0.41
+    >>> new = pca.transform(rng.binomial(2, 0.7, (5, 300)).astype(np.int8))  # 5 new people like b
+    >>> bool(np.all(np.sign(new[:, 0]) == np.sign(pca.scores[50:, 0].mean())))
+    True
+    """
 
     scores: np.ndarray  # (n_samples, k)
     explained_variance_ratio: np.ndarray  # (k,)

@@ -47,7 +47,20 @@ def observed_to_liability_h2(h2_observed: float, prevalence: float, case_fractio
 
 
 def liability_to_observed_h2(h2_liability: float, prevalence: float, case_fraction: float | None = None) -> float:
-    """Inverse of :func:`observed_to_liability_h2`."""
+    """Inverse of :func:`observed_to_liability_h2`.
+
+    Examples
+    --------
+    With prevalence K = 0.5, z = φ(0) and h²_O = h²_L · z²/(K(1−K)) = h²_L · 2/π:
+
+    >>> round(liability_to_observed_h2(0.5, 0.5), 4), round(0.5 * 2 / np.pi, 4)
+    (0.3183, 0.3183)
+
+    A rare disease explains little 0/1 variance in the population, more in a half-case sample:
+
+    >>> round(liability_to_observed_h2(0.5, 0.01), 4), round(liability_to_observed_h2(0.5, 0.01, 0.5), 4)
+    (0.0359, 0.9059)
+    """
     return float(h2_liability / observed_to_liability_h2(1.0, prevalence, case_fraction))
 
 

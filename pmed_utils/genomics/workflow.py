@@ -42,6 +42,19 @@ class AnalysisCohort:
         sex, age and the PCs: the GWAS covariates.
     liability, genetic_value : ndarray, shape (n_people,)
         The truth for the people kept by QC.
+
+    Examples
+    --------
+    >>> data = prepare_cohort(300, n_chromosomes=1, segment_length=300_000, n_causal=50, random_state=1)
+    >>> n = len(data.samples)
+    >>> data.genotypes.shape == (n, len(data.variants)), data.pcs.shape == (n, 4), data.covariates.shape == (n, 6)
+    (True, True, True)
+    >>> sorted(np.concatenate(list(data.split.values())).tolist()) == list(range(n))  # each person in one part
+    True
+    >>> next(iter(data.cohort.truth.duplicate_of)) in set(data.qc.removed_samples["id"])
+    True
+    >>> bool(((data.liability > data.cohort.truth.threshold) == data.samples["disease"]).all())  # truth aligned
+    True
     """
 
     cohort: Cohort

@@ -41,6 +41,30 @@ class CVEnsemble:
         use these, not the training scores, to choose a threshold.
     fold : ndarray of int, shape (n,)
         The fold in which each development image was held out.
+
+    Examples
+    --------
+    :func:`train_cv_ensemble` builds one. By hand, with two fold models that
+    answer 0.2 and 0.6 for every image, the ensemble answers their mean:
+
+    >>> keras = keras_module()
+    >>> def constant_model(p):
+    ...     logit = keras.initializers.Constant(np.log(p / (1 - p)))
+    ...     return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+    ...                              keras.layers.Dense(1, "sigmoid", kernel_initializer="zeros",
+    ...                                                 bias_initializer=logit)])
+    >>> histories = [pd.DataFrame({"val_auc": [0.6, 0.8, 0.7]}), pd.DataFrame({"val_auc": [0.9, 0.85]})]
+    >>> for history, best, seconds in zip(histories, [1, 0], [2.0, 1.5]):
+    ...     history.attrs.update(best_epoch=best, train_seconds=seconds)
+    >>> ens = CVEnsemble([constant_model(0.2), constant_model(0.6)], histories,
+    ...                  oof_scores=np.array([0.2, 0.2, 0.6, 0.6]), fold=np.array([0, 0, 1, 1]))
+    >>> ens.predict(np.zeros((3, 8, 8, 1), "float32")).round(3)
+    array([0.4, 0.4, 0.4], dtype=float32)
+    >>> ens.fold_summary()  # doctest: +NORMALIZE_WHITESPACE
+          epochs  best_epoch  held_out_auc  train_seconds
+    fold
+    0          3           2           0.8            2.0
+    1          2           1           0.9            1.5
     """
 
     models: list

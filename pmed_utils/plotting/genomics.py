@@ -94,18 +94,37 @@ def plot_qq(p_values, ax: Axes | None = None, label: str | None = None, **kwargs
     return ax
 
 
-def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalence: float | None = None, **kwargs) -> Axes:
-    """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``)."""
+_QUANTILE_NAMES = {4: "quartile", 5: "quintile", 10: "decile", 20: "ventile", 100: "percentile"}
+
+
+def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalence: float | None = None,
+                          **kwargs) -> Axes:
+    """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``).
+
+    Examples
+    --------
+    >>> from pmed_utils.genomics.risk import risk_by_quantile
+    >>> t = risk_by_quantile(np.arange(100), np.r_[np.zeros(80), np.ones(20)], n_quantiles=5)
+    >>> ax = plot_risk_by_quantile(t, prevalence=0.2)
+    >>> [float(bar.get_height()) for bar in ax.patches]
+    [0.0, 0.0, 0.0, 0.0, 1.0]
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['overall rate']
+    >>> ax.get_xlabel()
+    'Score quintile (1 = lowest)'
+    """
     ax = _axes(ax, (5.5, 3.8))
     kwargs.setdefault("color", "#1f4e79")
     # Wilson bounds can sit a rounding error beyond the rate when it is 0 or 1
-    yerr = np.clip(np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]]).astype(float), 0, None)
+    yerr = np.clip(np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]]).astype(float),
+                   0, None)
     ax.bar(table["quantile"], table["rate"], yerr=yerr, capsize=3, **kwargs)
     if prevalence is not None:
         ax.axhline(prevalence, color="grey", ls="--", lw=1, label="overall rate")
         ax.legend(fontsize="small")
-    ax.set(xlabel="Score decile (1 = lowest)", ylabel="Observed disease rate",
-           title=ax.get_title() or "Risk by polygenic score decile")
+    quantile = _QUANTILE_NAMES.get(len(table), "quantile")  # the axis names what the table holds
+    ax.set(xlabel=f"Score {quantile} (1 = lowest)", ylabel="Observed disease rate",
+           title=ax.get_title() or f"Risk by polygenic score {quantile}")
     ax.set_xticks(table["quantile"])
     return ax
 
@@ -115,6 +134,19 @@ def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> A
 
     With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
     :func:`pmed_utils.genomics.risk.r2_by_group`) the bars get 95% CI error bars.
+
+    Examples
+    --------
+    >>> from pmed_utils.genomics.risk import r2_by_group
+    >>> rng = np.random.default_rng(0)
+    >>> g = np.repeat(["A", "B"], 200)
+    >>> s = rng.normal(size=400)
+    >>> t = r2_by_group(s, np.where(g == "A", 1.0, 0.5) * s + rng.normal(size=400), g, n_bootstraps=100)
+    >>> ax = plot_portability(t)
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['A', 'B']
+    >>> [bar.get_height() for bar in ax.patches] == t["relative_r2"].tolist()
+    True
     """
     ax = _axes(ax, (4.5, 3.5))
     kwargs.setdefault("color", ["#1f4e79", "#6fa8dc", "#e69138", "#93c47d"][: len(table)])

@@ -19,7 +19,17 @@ _PACKAGES = ("pmed", "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "tenso
 
 
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages a result depends on (missing ones are skipped)."""
+    """Installed versions of the packages a result depends on (missing ones are skipped).
+
+    Examples
+    --------
+    >>> import numpy
+    >>> versions = package_versions()
+    >>> versions["numpy"] == numpy.__version__
+    True
+    >>> "scikit-learn" in versions, "not-a-package" in versions
+    (True, False)
+    """
     out = {}
     for name in _PACKAGES:
         try:
@@ -34,6 +44,28 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
     """Write ``output`` (HTML): a header with parameters, seed, versions and time, then the notebook.
 
     Figures are embedded as data URIs, so the file opens offline and can be e-mailed.
+
+    Examples
+    --------
+    An executed notebook with one markdown cell and one code cell that printed 42:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells.append(nbformat.v4.new_markdown_cell("The answer follows."))
+    >>> nb.cells.append(nbformat.v4.new_code_cell("print(6 * 7)", outputs=[
+    ...     nbformat.v4.new_output("stream", name="stdout", text="42\\n")]))
+    >>> nbformat.write(nb, Path(tmp.name) / "toy.ipynb")
+    >>> out = notebook_to_html(Path(tmp.name) / "toy.ipynb", Path(tmp.name) / "toy.html",
+    ...                        parameters={"seed": 7}, notebook_name="00_toy")
+    >>> page = out.read_text(encoding="utf-8")
+    >>> "pmed report: 00_toy" in page, "Seed: <code>7</code>" in page
+    (True, True)
+    >>> "The answer follows." in page, "<pre>42" in page, "print(6 * 7)" in page  # code hidden by default
+    (True, True, False)
+    >>> 'src="http' in page  # nothing fetched when it opens
+    False
+    >>> tmp.cleanup()
     """
     from nbconvert import HTMLExporter
 

@@ -101,3 +101,15 @@ def test_bad_bed_files_are_named(cohort, tmp_path):
         write_plink(tmp_path / "d", np.full((20, 30), 3, np.int8), v, s)
     with pytest.raises(ValueError, match="tables have"):
         write_plink(tmp_path / "d", g[:, :10], v, s)
+
+
+def test_qc_report_names_the_hwe_population_only_when_there_is_one():
+    rng = np.random.default_rng(0)
+    g = rng.binomial(2, 0.3, size=(60, 5)).astype(np.int8)
+    variants = pd.DataFrame({"id": [f"v{j}" for j in range(5)]})
+    with_pop = quality_control(g, variants, pd.DataFrame({"id": [f"s{i}" for i in range(60)],
+                                                          "population": ["CEU"] * 40 + ["YRI"] * 20}))
+    without = quality_control(g, variants, pd.DataFrame({"id": [f"s{i}" for i in range(60)]}))
+    assert "Hardy–Weinberg (in CEU)" in set(with_pop.report["step"])
+    assert "Hardy–Weinberg" in set(without.report["step"])
+    assert not any("in 0" in step for step in without.report["step"])
