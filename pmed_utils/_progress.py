@@ -6,10 +6,15 @@ without ipywidgets (the executed book has none), on every page that shows a bar.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import keras
+
 __all__ = ["tqdm_class", "keras_progress_callback"]
 
 
-def tqdm_class():
+def tqdm_class() -> type:
     """The tqdm class to use here and now.
 
     Examples
@@ -28,7 +33,7 @@ def tqdm_class():
     return tqdm
 
 
-def keras_progress_callback(desc: str, monitor: str = "val_auc"):
+def keras_progress_callback(desc: str, monitor: str = "val_auc") -> "keras.callbacks.Callback":
     """A Keras callback: one bar step per epoch, with this epoch's and the best ``monitor`` beside it.
 
     The bar reads e.g. ``small_cnn:  45%|####  | 27/60 epochs [00:28, val_auc=0.912,

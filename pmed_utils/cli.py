@@ -12,6 +12,7 @@ import ast
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main", "find_notebooks", "parse_value"]
 
@@ -42,7 +43,7 @@ def find_notebooks(root: Path | None = None) -> dict[str, Path]:
     return {}
 
 
-def parse_value(text: str):
+def parse_value(text: str) -> Any:
     """Parse a ``-p`` value like papermill: Python literals (int, float, bool, None, lists), else a string.
 
     Examples

@@ -7,6 +7,7 @@ what was received, in the form scikit-learn uses:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -68,7 +69,7 @@ def check_in_range(
     return x
 
 
-def check_choice(value: Any, param: str, choices, *, func: str | None = None) -> Any:
+def check_choice(value: Any, param: str, choices: Iterable[Any], *, func: str | None = None) -> Any:
     """Check that ``value`` is one of ``choices`` (listing them in the error).
 
     Examples

@@ -14,11 +14,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pmed_utils.datasets._base import RemoteFile, fetch_file, packaged_data_path, verify_md5
 from pmed_utils.validation import check_choice
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MEDMNIST_CITATION",
@@ -209,7 +214,7 @@ def load_medmnist(
     return MedMNISTData(images, labels, card)
 
 
-def binary_target(labels, card: DatasetCard) -> np.ndarray:
+def binary_target(labels: ArrayLike, card: DatasetCard) -> np.ndarray:
     """MedMNIST labels of a binary dataset → pmed's target, **1 = lesion / disease present**.
 
     ``card.positive_label`` says which MedMNIST label means the lesion (0 =
@@ -264,7 +269,7 @@ _BENCHMARK = {
 }
 
 
-def medmnist_benchmark(name: str):
+def medmnist_benchmark(name: str) -> pd.DataFrame:
     """The published MedMNIST v2 test AUC and accuracy for a dataset, as a DataFrame.
 
     MedMNIST computes binary accuracy at a 0.5 threshold on the positive-class score.

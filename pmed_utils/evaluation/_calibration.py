@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
@@ -25,7 +26,7 @@ def _check_probabilities(p: np.ndarray, func: str) -> np.ndarray:
     return p
 
 
-def brier_score(y_true, y_prob) -> float:
+def brier_score(y_true: ArrayLike, y_prob: ArrayLike) -> float:
     """Mean squared difference between predicted risk and outcome (lower is better).
 
     Examples
@@ -38,7 +39,9 @@ def brier_score(y_true, y_prob) -> float:
     return float(np.round(np.mean((p - y) ** 2), 15))
 
 
-def calibration_table(y_true, y_prob, *, n_bins: int = 10, strategy: str = "quantile") -> pd.DataFrame:
+def calibration_table(
+    y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: int = 10, strategy: str = "quantile"
+) -> pd.DataFrame:
     """Reliability table: mean predicted risk and observed frequency per bin, with Wilson CIs.
 
     Parameters
@@ -76,7 +79,7 @@ def calibration_table(y_true, y_prob, *, n_bins: int = 10, strategy: str = "quan
     return grouped.drop(columns="events").reset_index()
 
 
-def calibration_intercept_slope(y_true, y_prob) -> tuple[float, float]:
+def calibration_intercept_slope(y_true: ArrayLike, y_prob: ArrayLike) -> tuple[float, float]:
     """Calibration intercept (calibration-in-the-large) and slope.
 
     The slope is the coefficient of a logistic regression of the outcome on
@@ -110,7 +113,7 @@ def calibration_intercept_slope(y_true, y_prob) -> tuple[float, float]:
     return float(a), slope
 
 
-def calibration_summary(y_true, y_prob) -> pd.Series:
+def calibration_summary(y_true: ArrayLike, y_prob: ArrayLike) -> pd.Series:
     """Brier score, calibration intercept and slope, mean predicted and observed risk.
 
     Examples
@@ -126,7 +129,9 @@ def calibration_summary(y_true, y_prob) -> pd.Series:
     )
 
 
-def recalibrate(y_val, score_val, method: str = "platt") -> Callable[[np.ndarray], np.ndarray]:
+def recalibrate(
+    y_val: ArrayLike, score_val: ArrayLike, method: str = "platt"
+) -> Callable[[np.ndarray], np.ndarray]:
     """Fit a recalibration map on *validation* data and return it as a function.
 
     Parameters

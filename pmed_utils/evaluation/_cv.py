@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
@@ -16,6 +18,9 @@ from pmed_utils._tensorflow import keras_module
 from pmed_utils.evaluation._checks import check_scores
 from pmed_utils.reproducibility import check_random_state
 from pmed_utils.validation import check_binary_labels, check_same_length
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 __all__ = ["CVResult", "cross_validate"]
 
@@ -63,12 +68,12 @@ def _predict_score(model: Any, X) -> np.ndarray:
 
 
 def cross_validate(
-    model: Any,
-    X,
-    y,
+    model: BaseEstimator | Callable[[], Any],
+    X: ArrayLike,
+    y: ArrayLike,
     *,
     n_splits: int = 5,
-    groups=None,
+    groups: ArrayLike | None = None,
     random_state: int | np.random.Generator | None = 0,
     fit_kwargs: dict | None = None,
     progress: bool = False,

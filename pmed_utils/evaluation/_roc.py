@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -61,8 +62,8 @@ class RocResult:
 
 
 def roc_with_ci(
-    y_true,
-    y_score,
+    y_true: ArrayLike,
+    y_score: ArrayLike,
     *,
     n_bootstraps: int = 1000,
     confidence: float = 0.95,
@@ -223,7 +224,7 @@ class DelongComparison:
     correlation: float
 
 
-def auc_delong(y_true, y_score, *, confidence: float = 0.95) -> DelongResult:
+def auc_delong(y_true: ArrayLike, y_score: ArrayLike, *, confidence: float = 0.95) -> DelongResult:
     """AUC with DeLong et al.'s (1988) nonparametric variance and CI.
 
     Uses the fast midrank algorithm of Sun & Xu (2014). The interval is
@@ -249,7 +250,9 @@ def auc_delong(y_true, y_score, *, confidence: float = 0.95) -> DelongResult:
     return DelongResult(auc, var, se, (float(max(0.0, auc - z * se)), float(min(1.0, auc + z * se))), float(confidence))
 
 
-def compare_auc_delong(y_true, score_a, score_b, *, confidence: float = 0.95) -> DelongComparison:
+def compare_auc_delong(
+    y_true: ArrayLike, score_a: ArrayLike, score_b: ArrayLike, *, confidence: float = 0.95
+) -> DelongComparison:
     """DeLong's test of two correlated AUCs (two models, the same people).
 
     Returns the difference ``auc_a − auc_b``, its standard error, a confidence

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils.evaluation._calibration import calibration_intercept_slope
 from pmed_utils.evaluation._checks import check_scores
@@ -16,8 +17,8 @@ from pmed_utils.validation import check_same_length
 __all__ = ["subgroup_metrics"]
 
 
-def subgroup_metrics(y_true, y_score, groups, threshold: float, *, min_group_size: int = 30,
-                     confidence: float = 0.95) -> pd.DataFrame:
+def subgroup_metrics(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, threshold: float, *,
+                     min_group_size: int = 30, confidence: float = 0.95) -> pd.DataFrame:
     """AUC (DeLong CI), sensitivity and specificity (Wilson CIs) and calibration per subgroup.
 
     A group smaller than ``min_group_size``, or with only one class, still gets

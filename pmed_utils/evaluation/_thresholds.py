@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 from sklearn.metrics import classification_report, confusion_matrix, roc_curve
 
@@ -13,7 +16,9 @@ from pmed_utils.validation import check_choice, check_in_range
 __all__ = ["choose_threshold", "wilson_interval", "metrics_at_threshold", "thresholded_report"]
 
 
-def choose_threshold(y_true, y_score, method: str = "youden", target: float | None = None) -> float:
+def choose_threshold(
+    y_true: ArrayLike, y_score: ArrayLike, method: str = "youden", target: float | None = None
+) -> float:
     """Pick a decision threshold on a *validation* set.
 
     Parameters
@@ -59,7 +64,9 @@ def choose_threshold(y_true, y_score, method: str = "youden", target: float | No
     return float(thr[ok[-1]])
 
 
-def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a binomial proportion (NaN where ``trials == 0``).
 
     Examples
@@ -79,7 +86,9 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     return centre - half, centre + half
 
 
-def metrics_at_threshold(y_true, y_score, threshold: float, *, confidence: float = 0.95) -> pd.DataFrame:
+def metrics_at_threshold(
+    y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, confidence: float = 0.95
+) -> pd.DataFrame:
     """Sensitivity, specificity, PPV, NPV and accuracy at a threshold, with Wilson CIs.
 
     A metric whose denominator is empty (e.g. PPV when nobody is flagged) is
@@ -123,7 +132,9 @@ def metrics_at_threshold(y_true, y_score, threshold: float, *, confidence: float
     return table
 
 
-def thresholded_report(y_true, y_score, threshold: float, *, target_names=("control", "case")):
+def thresholded_report(
+    y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, target_names: Sequence[str] = ("control", "case")
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """scikit-learn's classification report and confusion matrix at a threshold.
 
     ``classification_report`` compares *labels*. Passing it probabilities (as

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from pmed_utils.evaluation._checks import check_scores
@@ -13,7 +14,7 @@ from pmed_utils.evaluation._checks import check_scores
 __all__ = ["decision_curve", "PrecisionRecallResult", "precision_recall"]
 
 
-def decision_curve(y_true, y_prob, thresholds=None) -> pd.DataFrame:
+def decision_curve(y_true: ArrayLike, y_prob: ArrayLike, thresholds: ArrayLike | None = None) -> pd.DataFrame:
     """Net benefit of acting on the model, against treating everyone or no one.
 
     At threshold probability :math:`p_t` (the risk at which a clinician would
@@ -90,7 +91,7 @@ class PrecisionRecallResult:
     prevalence: float
 
 
-def precision_recall(y_true, y_score) -> PrecisionRecallResult:
+def precision_recall(y_true: ArrayLike, y_score: ArrayLike) -> PrecisionRecallResult:
     """Precision-recall curve and average precision (scikit-learn), with the prevalence baseline.
 
     Examples

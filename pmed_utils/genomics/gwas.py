@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from pmed_utils.genomics._blocks import map_variant_blocks
@@ -31,7 +32,8 @@ def _design(covariates, n: int, func: str) -> np.ndarray:
     return np.hstack([ones, c])
 
 
-def gwas_linear(genotypes, phenotype, covariates=None, variant_ids=None) -> pd.DataFrame:
+def gwas_linear(genotypes: ArrayLike, phenotype: ArrayLike, covariates: ArrayLike | None = None,
+                variant_ids: ArrayLike | None = None) -> pd.DataFrame:
     """Per-variant linear regression ``phenotype ~ covariates + genotype`` (PLINK ``--glm`` for a quantitative trait).
 
     Parameters
@@ -93,8 +95,9 @@ def gwas_linear(genotypes, phenotype, covariates=None, variant_ids=None) -> pd.D
     return pd.DataFrame({"id": ids, **results, "p": p})
 
 
-def gwas_logistic(genotypes, disease, covariates=None, variant_ids=None, *, block_size: int = 64,
-                  max_iter: int = 50, tol: float = 1e-8) -> pd.DataFrame:
+def gwas_logistic(genotypes: ArrayLike, disease: ArrayLike, covariates: ArrayLike | None = None,
+                  variant_ids: ArrayLike | None = None, *, block_size: int = 64, max_iter: int = 50,
+                  tol: float = 1e-8) -> pd.DataFrame:
     """Per-variant logistic regression with covariates, Wald test (PLINK ``--glm`` without Firth).
 
     Returns
@@ -220,7 +223,7 @@ def _logistic_newton(gb: np.ndarray, y: np.ndarray, x_cov: np.ndarray, x_pairs: 
     return beta_out, se_out
 
 
-def genomic_inflation(p_values) -> float:
+def genomic_inflation(p_values: ArrayLike) -> float:
     """λ_GC: median observed χ² (1 df) over its expected median (0.4549); ≈ 1 without confounding.
 
     Examples

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._checks import check_genotypes
 
@@ -33,7 +34,8 @@ def bed_file_size(n_samples: int, n_variants: int) -> int:
     return len(BED_MAGIC) + n_variants * ((n_samples + 3) // 4)
 
 
-def write_plink(prefix: str | os.PathLike, genotypes, variants: pd.DataFrame, samples: pd.DataFrame) -> Path:
+def write_plink(prefix: str | os.PathLike, genotypes: ArrayLike, variants: pd.DataFrame,
+                samples: pd.DataFrame) -> Path:
     """Write ``prefix.bed/.bim/.fam``. Sample columns used: id, sex (0 female/1 male), optional phenotype ``disease``.
 
     Returns the .bed path.
@@ -158,7 +160,8 @@ def read_plink(prefix: str | os.PathLike) -> tuple[np.ndarray, pd.DataFrame, pd.
     return g, variants, samples
 
 
-def write_vcf(path: str | os.PathLike, genotypes, variants: pd.DataFrame, samples: pd.DataFrame) -> Path:
+def write_vcf(path: str | os.PathLike, genotypes: ArrayLike, variants: pd.DataFrame,
+              samples: pd.DataFrame) -> Path:
     """Write an unphased VCF 4.2 with GT only (``.vcf`` or ``.vcf.gz``).
 
     Examples

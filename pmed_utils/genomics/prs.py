@@ -7,10 +7,12 @@ scored once at the end.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
@@ -20,7 +22,8 @@ from pmed_utils.validation import check_finite, check_same_length
 __all__ = ["polygenic_score", "clump", "ClumpThresholdResult", "clump_and_threshold", "PenalizedScore", "penalized_score"]
 
 
-def polygenic_score(genotypes, weights, *, impute: str = "mean", frequencies=None) -> np.ndarray:
+def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "mean",
+                    frequencies: ArrayLike | None = None) -> np.ndarray:
     """Σ_i w_i · g_ij per person (PLINK ``--score ... cols=+scoresums``).
 
     Parameters
@@ -62,8 +65,8 @@ def polygenic_score(genotypes, weights, *, impute: str = "mean", frequencies=Non
     return np.sum(map_variant_blocks(block, used.size, 2048), axis=0)
 
 
-def clump(p_values, z_scores: np.ndarray, chrom, pos, *, p_max: float = 1.0, r2_max: float = 0.1,
-          window_bp: int = 250_000) -> np.ndarray:
+def clump(p_values: ArrayLike, z_scores: np.ndarray, chrom: ArrayLike, pos: ArrayLike, *, p_max: float = 1.0,
+          r2_max: float = 0.1, window_bp: int = 250_000) -> np.ndarray:
     """Greedy LD clumping: indices of index variants, most significant first.
 
     Each index variant removes every variant within ``window_bp`` on its
@@ -135,9 +138,11 @@ class ClumpThresholdResult:
     tuning: pd.DataFrame  # threshold, n_variants, validation metric
 
 
-def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.DataFrame, val_genotypes, val_target,
-                        *, thresholds=(5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1.0), r2_max: float = 0.1,
-                        window_bp: int = 250_000, metric=None) -> ClumpThresholdResult:
+def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.DataFrame, val_genotypes: ArrayLike,
+                        val_target: ArrayLike, *,
+                        thresholds: Sequence[float] = (5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1.0),
+                        r2_max: float = 0.1, window_bp: int = 250_000,
+                        metric: Callable[[ArrayLike, np.ndarray], float] | None = None) -> ClumpThresholdResult:
     """C+T: clump the training GWAS, then pick the p-value threshold that scores best on validation people.
 
     ``metric(target, score)`` defaults to the squared correlation.
@@ -218,8 +223,10 @@ class PenalizedScore:
     tuning: pd.DataFrame  # one row per (l1_ratio, alpha): n_nonzero, validation_r2
 
 
-def penalized_score(train_genotypes, train_target, val_genotypes, val_target, *, alphas=None,
-                    l1_ratio=(0.01, 0.02, 0.05, 0.1, 0.5), random_state: int = 0) -> PenalizedScore:
+def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_genotypes: ArrayLike,
+                    val_target: ArrayLike, *, alphas: Sequence[float] | None = None,
+                    l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+                    random_state: int = 0) -> PenalizedScore:
     """Elastic-net regression of a (liability-scale proxy or quantitative) target on standardized genotypes.
 
     The mix of L1 and L2 penalties (``l1_ratio``, one value or several) and the

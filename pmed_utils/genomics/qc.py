@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
 from pmed_utils.genomics._blocks import map_variant_blocks
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-def call_rate_per_sample(genotypes, *, block_size: int = 4096) -> np.ndarray:
+def call_rate_per_sample(genotypes: ArrayLike, *, block_size: int = 4096) -> np.ndarray:
     """Fraction of non-missing calls per sample, shape (n_samples,).
 
     Examples
@@ -50,7 +51,7 @@ def call_rate_per_sample(genotypes, *, block_size: int = 4096) -> np.ndarray:
     return 1 - np.sum(missing, axis=0) / g.shape[1]
 
 
-def variant_counts(genotypes, *, block_size: int = 4096) -> np.ndarray:
+def variant_counts(genotypes: ArrayLike, *, block_size: int = 4096) -> np.ndarray:
     """Per-variant counts of missing, 0, 1 and 2 alternative alleles, shape (n_variants, 4), int64.
 
     One pass over the int8 matrix in blocks of variants (no float copy), on all
@@ -74,7 +75,7 @@ def variant_counts(genotypes, *, block_size: int = 4096) -> np.ndarray:
     return np.concatenate(map_variant_blocks(block, m, block_size))
 
 
-def call_rate_per_variant(genotypes) -> np.ndarray:
+def call_rate_per_variant(genotypes: ArrayLike) -> np.ndarray:
     """Fraction of non-missing calls per variant, shape (n_variants,).
 
     Examples
@@ -86,7 +87,7 @@ def call_rate_per_variant(genotypes) -> np.ndarray:
     return 1 - variant_counts(g)[:, 0] / max(g.shape[0], 1)
 
 
-def genotype_counts(genotypes) -> np.ndarray:
+def genotype_counts(genotypes: ArrayLike) -> np.ndarray:
     """Counts of 0, 1 and 2 alternative alleles per variant, shape (n_variants, 3), missing excluded.
 
     Examples
@@ -97,7 +98,7 @@ def genotype_counts(genotypes) -> np.ndarray:
     return variant_counts(check_genotypes(genotypes, "genotype_counts"))[:, 1:]
 
 
-def allele_frequencies(genotypes) -> np.ndarray:
+def allele_frequencies(genotypes: ArrayLike) -> np.ndarray:
     """Alternative-allele frequency per variant among non-missing calls (NaN if all missing).
 
     Examples
@@ -108,7 +109,7 @@ def allele_frequencies(genotypes) -> np.ndarray:
     return allele_frequencies_from_counts(genotype_counts(genotypes))
 
 
-def allele_frequencies_from_counts(counts) -> np.ndarray:
+def allele_frequencies_from_counts(counts: ArrayLike) -> np.ndarray:
     """Alternative-allele frequency per variant from genotype counts (n_variants, 3): hom ref, het, hom alt.
 
     NaN for a variant with no calls. Use it with :func:`variant_counts` (columns
@@ -199,7 +200,7 @@ def _hwe_pvalues_windowed(n_het: np.ndarray, n_rare: np.ndarray, n: np.ndarray) 
     return np.where(inside & (n > 0), p, np.nan)
 
 
-def hwe_exact_pvalues(genotypes, *, block_size: int = 2048) -> np.ndarray:
+def hwe_exact_pvalues(genotypes: ArrayLike, *, block_size: int = 2048) -> np.ndarray:
     """Hardy–Weinberg exact-test p-value per variant (Wigginton et al. 2005), as PLINK's ``--hardy``.
 
     Variants with identical genotype counts share one computation; the rest are
@@ -214,7 +215,7 @@ def hwe_exact_pvalues(genotypes, *, block_size: int = 2048) -> np.ndarray:
     return hwe_exact_pvalues_from_counts(genotype_counts(genotypes), block_size=block_size)
 
 
-def hwe_exact_pvalues_from_counts(counts, *, block_size: int = 2048) -> np.ndarray:
+def hwe_exact_pvalues_from_counts(counts: ArrayLike, *, block_size: int = 2048) -> np.ndarray:
     """Hardy–Weinberg exact-test p-values from per-variant genotype counts (n_variants, 3): hom ref, het, hom alt.
 
     Use it when the counts are at hand (e.g. from :func:`variant_counts`, columns 1–3)
@@ -249,7 +250,8 @@ def hwe_exact_pvalues_from_counts(counts, *, block_size: int = 2048) -> np.ndarr
     return pvals[inverse.reshape(-1)]
 
 
-def heterozygosity_f(genotypes, frequencies=None, *, block_size: int = 4096) -> np.ndarray:
+def heterozygosity_f(genotypes: ArrayLike, frequencies: ArrayLike | None = None, *,
+                     block_size: int = 4096) -> np.ndarray:
     """Inbreeding coefficient F per sample (PLINK ``--het``): 1 − observed/expected heterozygous calls.
 
     Strongly negative F suggests contamination; strongly positive F, inbreeding or poor quality.
@@ -278,7 +280,7 @@ def heterozygosity_f(genotypes, frequencies=None, *, block_size: int = 4096) -> 
         return 1 - sums[0] / expected
 
 
-def find_duplicates(genotypes, ids, *, min_concordance: float = 0.98, n_variants: int = 2000,
+def find_duplicates(genotypes: ArrayLike, ids: ArrayLike, *, min_concordance: float = 0.98, n_variants: int = 2000,
                     random_state: int = 0) -> pd.DataFrame:
     """Pairs of samples whose genotypes agree at ≥ ``min_concordance`` of shared calls.
 
@@ -352,9 +354,9 @@ class QCResult:
     removed_variants: pd.DataFrame
 
 
-def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *, min_sample_call_rate: float = 0.95,
-                    min_variant_call_rate: float = 0.95, min_maf: float = 0.01, hwe_p_min: float = 1e-6,
-                    het_sd: float = 4.0, remove_duplicates: bool = True) -> QCResult:
+def quality_control(genotypes: ArrayLike, variants: pd.DataFrame, samples: pd.DataFrame, *,
+                    min_sample_call_rate: float = 0.95, min_variant_call_rate: float = 0.95, min_maf: float = 0.01,
+                    hwe_p_min: float = 1e-6, het_sd: float = 4.0, remove_duplicates: bool = True) -> QCResult:
     """Standard QC in PLINK's order: samples by call rate, duplicates, heterozygosity; then variants.
 
     Variants: call rate, minor-allele frequency, Hardy–Weinberg (tested in the
@@ -458,7 +460,7 @@ def quality_control(genotypes, variants: pd.DataFrame, samples: pd.DataFrame, *,
                     pd.concat(removed_v, ignore_index=True))
 
 
-def impute_mean(genotypes) -> np.ndarray:
+def impute_mean(genotypes: ArrayLike) -> np.ndarray:
     """Replace missing calls (-1) by the variant's mean dosage; returns float32.
 
     Examples
@@ -496,7 +498,8 @@ def _mean_imputed_block(block: np.ndarray, means: np.ndarray, dtype=np.float64) 
     return x
 
 
-def standardize(dosages, means=None, sds=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def standardize(dosages: ArrayLike, means: ArrayLike | None = None,
+                sds: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The seed's z-score per variant: (x − mean) / sd; returns (z, means, sds).
 
     Pass the training set's ``means`` and ``sds`` to standardize validation or

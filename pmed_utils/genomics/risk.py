@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils.evaluation import wilson_interval
 from pmed_utils.validation import check_binary_labels, check_finite, check_in_range, check_same_length
@@ -11,7 +14,7 @@ from pmed_utils.validation import check_binary_labels, check_finite, check_in_ra
 __all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual", "r2_with_ci", "r2_by_group"]
 
 
-def risk_by_quantile(score, disease, n_quantiles: int = 10) -> pd.DataFrame:
+def risk_by_quantile(score: ArrayLike, disease: ArrayLike, n_quantiles: int = 10) -> pd.DataFrame:
     """Observed disease rate (with Wilson CI) in each quantile of a score.
 
     Examples
@@ -30,7 +33,7 @@ def risk_by_quantile(score, disease, n_quantiles: int = 10) -> pd.DataFrame:
                          "ci_high": high}).reset_index()
 
 
-def top_percentile_odds_ratio(score, disease, top_percent: float = 5.0) -> dict[str, float]:
+def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent: float = 5.0) -> dict[str, float]:
     """Odds ratio of disease for people in the top ``top_percent``% of the score against everyone else.
 
     The 95% CI uses Woolf's log-odds-ratio standard error.
@@ -56,7 +59,8 @@ def top_percentile_odds_ratio(score, disease, top_percent: float = 5.0) -> dict[
             "ci_high": float(np.exp(log_or + 1.96 * se)), "n_top": int(top.sum())}
 
 
-def split_by_individual(n: int, fractions=(0.6, 0.2, 0.2), stratify=None, random_state: int = 0) -> dict[str, np.ndarray]:
+def split_by_individual(n: int, fractions: Sequence[float] = (0.6, 0.2, 0.2), stratify: ArrayLike | None = None,
+                        random_state: int = 0) -> dict[str, np.ndarray]:
     """Indices for train / validation / test, each person in exactly one set (optionally stratified).
 
     Examples
@@ -86,7 +90,7 @@ def _rowwise_r2(s: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (sc * yc).sum(axis=1) ** 2 / ((sc ** 2).sum(axis=1) * (yc ** 2).sum(axis=1))
 
 
-def r2_with_ci(score, target, *, n_bootstraps: int = 1000, random_state: int = 0) -> pd.Series:
+def r2_with_ci(score: ArrayLike, target: ArrayLike, *, n_bootstraps: int = 1000, random_state: int = 0) -> pd.Series:
     """Squared correlation of a score with a trait, with a percentile-bootstrap 95% confidence interval.
 
     Parameters
@@ -132,8 +136,8 @@ def _r2_and_bootstrap(s: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_
     return float(_rowwise_r2(s[None, :], y[None, :])[0]), _rowwise_r2(s[boot], y[boot])
 
 
-def r2_by_group(score, target, groups, *, reference=None, n_bootstraps: int = 1000,
-                random_state: int = 0) -> pd.DataFrame:
+def r2_by_group(score: ArrayLike, target: ArrayLike, groups: ArrayLike, *, reference: Hashable | None = None,
+                n_bootstraps: int = 1000, random_state: int = 0) -> pd.DataFrame:
     """Squared correlation of a score with a trait within each group, relative to a reference group,
     with percentile-bootstrap 95% confidence intervals.
 

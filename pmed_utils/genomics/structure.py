@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.genomics.qc import impute_mean, standardize
@@ -13,7 +14,8 @@ from pmed_utils.genomics.qc import impute_mean, standardize
 __all__ = ["ld_prune", "GenotypePCA", "genotype_pca"]
 
 
-def ld_prune(genotypes, variants: pd.DataFrame, *, r2_max: float = 0.2, window: int = 50, step: int = 5) -> np.ndarray:
+def ld_prune(genotypes: ArrayLike, variants: pd.DataFrame, *, r2_max: float = 0.2, window: int = 50,
+             step: int = 5) -> np.ndarray:
     """Indices of variants kept by windowed r² pruning (like ``plink --indep-pairwise window step r2``).
 
     Within each window of ``window`` consecutive variants on a chromosome, the
@@ -80,7 +82,7 @@ class GenotypePCA:
         return z @ self.loadings.T
 
 
-def genotype_pca(genotypes, n_components: int = 10, random_state: int = 0) -> GenotypePCA:
+def genotype_pca(genotypes: ArrayLike, n_components: int = 10, random_state: int = 0) -> GenotypePCA:
     """PCA by randomized SVD on mean-imputed, standardized genotypes.
 
     Examples

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pmed_utils._tensorflow import keras_module
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["augmentation_layers"]
 
 
 def augmentation_layers(*, flip: bool = True, rotation: float = 0.05, zoom: float = 0.1, contrast: float = 0.1,
-                        random_state: int = 0):
+                        random_state: int = 0) -> "keras.Sequential":
     """A ``keras.Sequential`` of random flip, rotation, zoom and contrast, seeded.
 
     Parameters

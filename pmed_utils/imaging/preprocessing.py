@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pmed_utils._tensorflow import tensorflow_module
 from pmed_utils.validation import check_binary_labels, check_same_length
 
+if TYPE_CHECKING:
+    import keras
+    import tensorflow as tf
+
 __all__ = ["check_images", "to_model_input", "balanced_class_weights", "make_dataset"]
 
 
-def check_images(images, param: str = "images", func: str | None = None) -> np.ndarray:
+def check_images(images: np.ndarray, param: str = "images", func: str | None = None) -> np.ndarray:
     """Check an image batch: shape (n, h, w) or (n, h, w, c) with c in {1, 3}, uint8 or float in [0, 1], no NaN.
 
     Examples
@@ -41,7 +48,7 @@ def check_images(images, param: str = "images", func: str | None = None) -> np.n
     return arr
 
 
-def to_model_input(images, size: int | None = None, channels: int = 1) -> np.ndarray:
+def to_model_input(images: np.ndarray, size: int | None = None, channels: int = 1) -> np.ndarray:
     """Scale to [0, 1] float32, optionally resize to ``size``×``size``, and set the channel count.
 
     Parameters
@@ -77,7 +84,7 @@ def to_model_input(images, size: int | None = None, channels: int = 1) -> np.nda
     return x.astype(np.float32)
 
 
-def balanced_class_weights(labels) -> dict[int, float]:
+def balanced_class_weights(labels: ArrayLike) -> dict[int, float]:
     """Weights n / (2 · n_class) so that both classes weigh the same in the loss.
 
     Examples
@@ -92,8 +99,8 @@ def balanced_class_weights(labels) -> dict[int, float]:
     return {k: float(len(y) / (2 * counts[k])) for k in (0, 1)}
 
 
-def make_dataset(x: np.ndarray, y, *, batch_size: int = 32, shuffle: bool = False, augment=None,
-                 random_state: int = 0):
+def make_dataset(x: np.ndarray, y: ArrayLike, *, batch_size: int = 32, shuffle: bool = False,
+                 augment: "keras.layers.Layer | None" = None, random_state: int = 0) -> "tf.data.Dataset":
     """A batched, prefetched ``tf.data.Dataset`` of (image, label), optionally shuffled and augmented.
 
     Examples

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 from pmed_utils._tensorflow import keras_module
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["seed_cnn", "small_cnn", "save_model", "load_model"]
 
@@ -17,7 +23,7 @@ def _compile(model, learning_rate: float):
     return model
 
 
-def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: float = 1e-3):
+def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: float = 1e-3) -> "keras.Sequential":
     """The seed's CNN, exactly: Conv2D(32, 3×3, ReLU) → MaxPooling(2×2) → Flatten → Dense(128, ReLU) → Dense(1, sigmoid).
 
     Compiled with Adam and binary cross-entropy (plus AUC and accuracy metrics).
@@ -46,7 +52,7 @@ def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: flo
 
 
 def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[int, ...] = (32, 64, 128),
-              dropout: float = 0.3, learning_rate: float = 1e-3, batch_norm_momentum: float = 0.9):
+              dropout: float = 0.3, learning_rate: float = 1e-3, batch_norm_momentum: float = 0.9) -> "keras.Model":
     """A stronger small CNN: conv blocks with batch normalization, global average pooling, dropout.
 
     Each block is Conv–BN–ReLU twice then 2×2 max pooling. Global average pooling
@@ -82,7 +88,7 @@ def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[in
     return _compile(keras.Model(inputs, outputs, name="small_cnn"), learning_rate)
 
 
-def save_model(model, path) -> str:
+def save_model(model: "keras.Model", path: str | os.PathLike) -> str:
     """Save a Keras model as a ``.keras`` file (the one format Keras 3 reloads in full).
 
     Returns the path as a string; any other suffix is refused.
@@ -109,7 +115,7 @@ def save_model(model, path) -> str:
     return path
 
 
-def load_model(path):
+def load_model(path: str | os.PathLike) -> "keras.Model":
     """Load a model saved with :func:`save_model`; a clear error when the file is missing.
 
     Examples
@@ -135,7 +141,6 @@ def load_model(path):
     FileNotFoundError: No model file at .../missing.keras; save one with save_model(model, 'name.keras').
     >>> tmp.cleanup()
     """
-    import os
 
     keras = keras_module()
     if not os.path.isfile(path):

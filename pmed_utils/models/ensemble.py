@@ -11,10 +11,11 @@ untouched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.model_selection import StratifiedKFold
 
 from pmed_utils._progress import tqdm_class
@@ -22,6 +23,9 @@ from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import balanced_class_weights
 from pmed_utils.models.training import _check_model_input, predict_scores, train_classifier
 from pmed_utils.validation import check_binary_labels, check_in_range, check_same_length
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["CVEnsemble", "train_cv_ensemble"]
 
@@ -86,8 +90,9 @@ class CVEnsemble:
         )
 
 
-def train_cv_ensemble(build_model: Callable[[], Any], x, y, *, n_folds: int = 5, epochs: int = 60,
-                      patience: int = 15, batch_size: int = 32, augment=None, random_state: int = 0,
+def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLike, *, n_folds: int = 5,
+                      epochs: int = 60, patience: int = 15, batch_size: int = 32,
+                      augment: "keras.layers.Layer | None" = None, random_state: int = 0,
                       max_seconds: float | None = None, progress: bool = True) -> CVEnsemble:
     """Train one model per stratified fold of (x, y), early-stopped on that fold; return the ensemble.
 

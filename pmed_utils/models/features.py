@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -14,10 +17,13 @@ from pmed_utils._tensorflow import keras_module
 from pmed_utils.models.training import predict_in_batches
 from pmed_utils.validation import check_binary_labels, check_finite, check_same_length
 
+if TYPE_CHECKING:
+    import keras
+
 __all__ = ["feature_extractor", "extract_features", "classical_models", "fit_classical_models", "compare_feature_models"]
 
 
-def feature_extractor(model, layer: str = "features"):
+def feature_extractor(model: "keras.Model", layer: str = "features") -> "keras.Model":
     """A Keras model that maps images to the activations of ``layer`` (the penultimate layer).
 
     Examples
@@ -32,7 +38,8 @@ def feature_extractor(model, layer: str = "features"):
     return keras.Model(inputs, model.get_layer(layer).output, name=f"{model.name}_features")
 
 
-def extract_features(model, x, layer: str = "features", batch_size: int = 256) -> np.ndarray:
+def extract_features(model: "keras.Model", x: np.ndarray, layer: str = "features",
+                     batch_size: int = 256) -> np.ndarray:
     """Penultimate-layer features of a trained CNN, shape (n, n_features), float32.
 
     Examples
@@ -61,7 +68,7 @@ def classical_models(random_state: int = 0) -> dict:
     }
 
 
-def fit_classical_models(features, y, random_state: int = 0) -> dict:
+def fit_classical_models(features: ArrayLike, y: ArrayLike, random_state: int = 0) -> dict:
     """Fit every model of :func:`classical_models` on (features, y) and return them by name.
 
     Parameters
@@ -94,7 +101,8 @@ def fit_classical_models(features, y, random_state: int = 0) -> dict:
     return {name: model.fit(features, y) for name, model in classical_models(random_state).items()}
 
 
-def compare_feature_models(model, x_train, y_train, x_test, *, layer: str = "features", random_state: int = 0,
+def compare_feature_models(model: "keras.Model", x_train: np.ndarray, y_train: ArrayLike, x_test: np.ndarray, *,
+                           layer: str = "features", random_state: int = 0,
                            head_name: str = "CNN head") -> dict[str, np.ndarray]:
     """Test-set lesion scores of the CNN's own head and of classical models fitted on its features.
 

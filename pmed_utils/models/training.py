@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pmed_utils._progress import keras_progress_callback
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
 from pmed_utils.validation import check_binary_labels, check_in_range, check_same_length
 
+if TYPE_CHECKING:
+    import keras
+
 __all__ = ["train_classifier", "predict_scores"]
 
 
-def train_classifier(model, x_train, y_train, x_val, y_val, *, epochs: int = 20, batch_size: int = 32,
-                     patience: int = 5, augment=None, class_weight: dict | None = None, random_state: int = 0,
-                     max_seconds: float | None = None, progress: bool = True) -> pd.DataFrame:
+def train_classifier(model: "keras.Model", x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
+                     y_val: ArrayLike, *, epochs: int = 20, batch_size: int = 32, patience: int = 5,
+                     augment: "keras.layers.Layer | None" = None, class_weight: dict | None = None,
+                     random_state: int = 0, max_seconds: float | None = None, progress: bool = True) -> pd.DataFrame:
     """Fit a compiled binary Keras model; stop when validation AUC stops improving.
 
     The weights of the best epoch (highest validation AUC) are restored at the
@@ -140,7 +146,7 @@ def _check_model_input(model, x, param: str, func: str = "train_classifier") -> 
     return x.astype(np.float32, copy=False)
 
 
-def predict_scores(model, x, batch_size: int = 256) -> np.ndarray:
+def predict_scores(model: "keras.Model", x: np.ndarray, batch_size: int = 256) -> np.ndarray:
     """The model's predicted probability of a lesion for each image, shape (n,).
 
     Examples

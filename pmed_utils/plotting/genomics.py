@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
 from scipy import stats
 
 __all__ = ["plot_pca", "plot_manhattan", "plot_qq", "plot_risk_by_quantile", "plot_portability"]
@@ -17,7 +20,8 @@ def _axes(ax, figsize):
     return ax
 
 
-def plot_pca(scores, populations, ax: Axes | None = None, components=(0, 1), explained=None, **kwargs) -> Axes:
+def plot_pca(scores: np.ndarray, populations: ArrayLike, ax: Axes | None = None,
+             components: tuple[int, int] = (0, 1), explained: ArrayLike | None = None, **kwargs) -> Axes:
     """Scatter of two principal components, coloured by population.
 
     Examples
@@ -40,8 +44,8 @@ def plot_pca(scores, populations, ax: Axes | None = None, components=(0, 1), exp
     return ax
 
 
-def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None = None, causal_ids=None,
-                   significance: float = 5e-8, **kwargs) -> Axes:
+def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None = None,
+                   causal_ids: Iterable[str] | None = None, significance: float = 5e-8, **kwargs) -> Axes:
     """−log10 p along the genome, chromosomes in alternating colours, true causal variants circled.
 
     Examples
@@ -72,7 +76,7 @@ def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None =
     return ax
 
 
-def plot_qq(p_values, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
+def plot_qq(p_values: ArrayLike, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
     """Observed against expected −log10 p under the null; λ_GC in the legend when labelled.
 
     Examples

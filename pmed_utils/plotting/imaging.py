@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["plot_examples_per_class", "plot_augmented_views", "plot_training_history"]
 
@@ -22,7 +28,7 @@ def _show(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
         ax.set_title(title, fontsize="small")
 
 
-def plot_examples_per_class(images, labels, class_names: dict[int, str], n_per_class: int = 6,
+def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: dict[int, str], n_per_class: int = 6,
                             random_state: int = 0, **kwargs) -> Figure:
     """A grid with ``n_per_class`` random images of each class, one row per class.
 
@@ -52,7 +58,7 @@ def plot_examples_per_class(images, labels, class_names: dict[int, str], n_per_c
     return fig
 
 
-def plot_augmented_views(image, augment, n_views: int = 5, **kwargs) -> Figure:
+def plot_augmented_views(image: np.ndarray, augment: "keras.layers.Layer", n_views: int = 5, **kwargs) -> Figure:
     """The original image followed by ``n_views`` random augmentations of it.
 
     Examples
