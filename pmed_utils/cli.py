@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         executed = _execute(path, Path(tmp) / path.name, params)
         from pmed_utils.reports import notebook_to_html
 
-        notebook_to_html(executed, output, parameters=params, notebook_name=path.stem, show_code=args.show_code)
+        notebook_to_html(executed, output, parameters=params, notebook_name=path.stem, show_code=args.show_code,
+                         source_root=path.parent.parent)
     print(f"Report written to {output}")
     return 0
 

@@ -46,3 +46,6 @@ def test_run_and_report(tmp_path):
     assert len(re.findall(r"<img[^>]*src=\"\s*data:image/png;base64", text)) >= 3  # figures embedded
     assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', text)  # nothing fetched
     assert "from sklearn" not in text  # code hidden by default
+    # MyST is resolved for nbconvert: glued numbers filled in, citations named, no raw roles
+    assert f"{read_records(out)['test_auc']:.3f}" in text and "Street et al. 1993" in text
+    assert not re.search(r"\{(glue:text|term|doc|cite:p)\}", text)

@@ -1,6 +1,8 @@
 """Reproducible reports: an executed notebook as one self-contained HTML file."""
 
 from pmed_utils.reports.html import notebook_to_html, package_versions
+from pmed_utils.reports.myst import myst_to_markdown
 from pmed_utils.reports.streams import apply_carriage_returns, merge_stream_outputs
 
-__all__ = ["notebook_to_html", "package_versions", "apply_carriage_returns", "merge_stream_outputs"]
+__all__ = ["notebook_to_html", "package_versions", "myst_to_markdown", "apply_carriage_returns",
+           "merge_stream_outputs"]

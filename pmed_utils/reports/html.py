@@ -10,6 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from pmed_utils.record import read_records
+from pmed_utils.reports.myst import chapter_titles, myst_to_markdown, read_bibliography
 from pmed_utils.reports.streams import merge_stream_outputs
 
 __all__ = ["package_versions", "notebook_to_html"]
@@ -40,10 +42,14 @@ def package_versions() -> dict[str, str]:
 
 
 def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: dict, notebook_name: str,
-                     show_code: bool = False) -> Path:
+                     show_code: bool = False, source_root: str | Path | None = None) -> Path:
     """Write ``output`` (HTML): a header with parameters, seed, versions and time, then the notebook.
 
     Figures are embedded as data URIs, so the file opens offline and can be e-mailed.
+    The Markdown's MyST roles and directives become plain Markdown
+    (:func:`pmed_utils.reports.myst.myst_to_markdown`): glued numbers are filled in from the
+    notebook's recorded results; with ``source_root`` (the pmed checkout, holding ``notebooks/``
+    and ``book/references.bib``) citations and links to other chapters get their names.
 
     Examples
     --------
@@ -80,7 +86,16 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
         f"<h3>Parameters</h3><table>{rows or '<tr><td>notebook defaults</td></tr>'}</table>"
         f"<h3>Software</h3><p>{html.escape(versions)}</p><hr/>"
     )
+    records = read_records(nb)
+    bibliography, title_of = {}, None
+    if source_root is not None:
+        bib = Path(source_root) / "book" / "references.bib"
+        bibliography = read_bibliography(bib) if bib.is_file() else {}
+        title_of = chapter_titles(source_root)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = myst_to_markdown(cell.source, records=records, bibliography=bibliography,
+                                           title_of=title_of)
         if cell.cell_type == "code":
             # Recorded results are data for the book and the tests, not output for a reader;
             # a progress bar shows its final state once, as in a terminal.
