@@ -61,6 +61,22 @@ def test_no_outputs_committed(ipynb: Path):
     assert not dirty, f"{ipynb.name} has outputs in cells {dirty}: clear them (the book build makes them)"
 
 
+@pytest.mark.parametrize("md", MD_FILES, ids=[p.stem for p in MD_FILES])
+def test_markdown_uses_only_myst_that_reports_can_render(md: Path):
+    """`pmed report` turns MyST into plain Markdown for nbconvert; anything else would show raw."""
+    import re
+
+    from pmed_utils.reports import myst
+
+    text = "\n".join(cell.source for cell in jupytext.read(md).cells if cell.cell_type == "markdown")
+    roles = set(re.findall(r"\{([\w:-]+)\}`", text))
+    directives = set(re.findall(r"^(?:`{3,}|:{3,})\{([\w-]+)\}", text, flags=re.M))
+    assert roles <= myst.SUPPORTED_ROLES, (
+        f"{md.name}: roles a report cannot render: {sorted(roles - myst.SUPPORTED_ROLES)}")
+    assert directives <= myst.SUPPORTED_DIRECTIVES, (
+        f"{md.name}: directives a report cannot render: {sorted(directives - myst.SUPPORTED_DIRECTIVES)}")
+
+
 # The book's code column shows about 80 characters; longer lines hide behind a scrollbar.
 MAX_CODE_LINE = 79
 

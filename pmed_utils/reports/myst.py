@@ -16,14 +16,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["myst_to_markdown", "read_bibliography", "chapter_titles"]
+__all__ = ["myst_to_markdown", "read_bibliography", "chapter_titles", "SUPPORTED_ROLES", "SUPPORTED_DIRECTIVES"]
 
-_ROLE = re.compile(r"\{(term|doc|ref|numref|cite:p|cite:t|glue:text|glue)\}`([^`]*)`")
+SUPPORTED_ROLES = frozenset({"term", "doc", "ref", "numref", "cite:p", "cite:t", "glue:text", "glue"})
+_ROLE = re.compile(r"\{(" + "|".join(sorted(map(re.escape, SUPPORTED_ROLES), key=len, reverse=True))
+                   + r")\}`([^`]*)`")
 _FENCE = re.compile(r"^(`{3,}|:{3,})\{([\w-]+)\}[ \t]*(.*)$")
 _LABEL_LINE = re.compile(r"^\([\w.-]+\)=\s*$")
 _OPTION = re.compile(r"^:[\w-]+:")
 _CALLOUTS = {"admonition", "note", "tip", "important", "warning", "caution", "attention", "hint", "seealso",
              "danger", "error"}
+SUPPORTED_DIRECTIVES = frozenset(_CALLOUTS | {"exercise", "solution"})
 
 
 def myst_to_markdown(text: str, *, records: Mapping[str, Any] | None = None,
