@@ -18,9 +18,11 @@ from typing import Any
 import nbformat
 import numpy as np
 
-__all__ = ["record", "read_records"]
+__all__ = ["record", "read_records", "is_hidden_record"]
 
 _SCRAPBOOK_KEY = "scrapbook"
+# myst-nb glues a value that is not displayed under this mime prefix, which no viewer shows.
+_HIDDEN_MIME_PREFIX = "application/papermill.record/"
 
 
 def _to_builtin(value: Any) -> Any:
@@ -128,3 +130,18 @@ def read_records(notebook: str | Path | nbformat.NotebookNode) -> dict[str, Any]
             except (ValueError, SyntaxError):
                 records[meta["name"]] = text
     return records
+
+
+def is_hidden_record(output: dict) -> bool:
+    """Whether a cell output is a value :func:`record` kept without displaying it (data only, nothing to show).
+
+    Examples
+    --------
+    >>> is_hidden_record(nbformat.v4.new_output("display_data",
+    ...                                         data={"application/papermill.record/text/plain": "0.93"}))
+    True
+    >>> is_hidden_record(nbformat.v4.new_output("display_data", data={"text/plain": "0.93"}))
+    False
+    """
+    data = output.get("data", {})
+    return bool(data) and all(key.startswith(_HIDDEN_MIME_PREFIX) for key in data)

@@ -117,19 +117,11 @@ class ClumpThresholdResult:
 
     Examples
     --------
-    >>> from pmed_utils.genomics.gwas import gwas_linear
-    >>> rng = np.random.default_rng(0)
-    >>> g = rng.binomial(2, 0.3, (600, 10)).astype(np.int8)
-    >>> g[:, 1] = g[:, 0]  # variant 1 is in perfect LD with variant 0
-    >>> y = g[:, 0] + g[:, 2] + rng.normal(size=600)  # variants 0 (= 1) and 2 are causal
-    >>> gwas = gwas_linear(g[:400], y[:400])  # training people: the first 400
-    >>> train_z, _, _ = standardize(impute_mean(g[:400]))
-    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(10) * 1000})
-    >>> result = clump_and_threshold(gwas, train_z, variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
-    >>> result.threshold, result.n_variants, np.flatnonzero(result.weights).tolist()
-    (1e-06, 2, [0, 2])
-    >>> result.weights[[0, 2]].round(2).tolist()
-    [1.06, 1.07]
+    See :func:`clump_and_threshold` for one chosen on toy validation people; its fields:
+
+    >>> from dataclasses import fields
+    >>> [field.name for field in fields(ClumpThresholdResult)]
+    ['weights', 'threshold', 'n_variants', 'tuning']
     """
 
     weights: np.ndarray  # (m,), zero outside the chosen clumped set
@@ -160,6 +152,8 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.Da
     >>> result = clump_and_threshold(gwas, train_z, variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
     >>> np.flatnonzero(result.weights).tolist()  # clumping kept one of the identical variants 0 and 1
     [0, 2]
+    >>> result.threshold, result.n_variants, result.weights[[0, 2]].round(2).tolist()
+    (1e-06, 2, [1.06, 1.07])
     >>> result.tuning.round({"validation_metric": 3})
        p_threshold  n_variants  validation_metric
     0     0.000001           2              0.525
@@ -202,17 +196,11 @@ class PenalizedScore:
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> g = rng.binomial(2, 0.3, (400, 50)).astype(np.int8)
-    >>> y = g[:, :5].sum(axis=1) + rng.normal(size=400)
-    >>> fit = penalized_score(g[:300], y[:300], g[300:], y[300:], l1_ratio=0.5)
-    >>> float(fit.l1_ratio), fit.n_nonzero == int(np.count_nonzero(fit.weights)), fit.tuning.shape
-    (0.5, True, (9, 4))
-    >>> fit.weights[:6].astype(float).round(2).tolist()  # the five causal variants, then a null one
-    [0.52, 0.64, 0.67, 0.73, 0.94, 0.0]
-    >>> score = polygenic_score(g[300:], fit.weights)
-    >>> round(float(np.corrcoef(score, y[300:])[0, 1] ** 2), 2)
-    0.68
+    See :func:`penalized_score` for one fitted on toy genotypes; its fields:
+
+    >>> from dataclasses import fields
+    >>> [field.name for field in fields(PenalizedScore)]
+    ['weights', 'intercept', 'alpha', 'l1_ratio', 'n_nonzero', 'tuning']
     """
 
     weights: np.ndarray  # per alternative allele, (m,)
@@ -254,6 +242,13 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
     >>> fit = penalized_score(g[:300], y[:300], g[300:], y[300:], l1_ratio=0.5)
     >>> bool(np.all(fit.weights[:5] > 0.5)), fit.tuning.shape[0]
     (True, 9)
+    >>> float(fit.l1_ratio), fit.n_nonzero == int(np.count_nonzero(fit.weights)), fit.tuning.shape
+    (0.5, True, (9, 4))
+    >>> fit.weights[:6].astype(float).round(2).tolist()  # the five causal variants, then a null one
+    [0.52, 0.64, 0.67, 0.73, 0.94, 0.0]
+    >>> score = polygenic_score(g[300:], fit.weights)
+    >>> round(float(np.corrcoef(score, y[300:])[0, 1] ** 2), 2)
+    0.68
     """
     from sklearn.linear_model import ElasticNet
 

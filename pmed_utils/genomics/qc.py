@@ -329,21 +329,11 @@ class QCResult:
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> g = rng.binomial(2, 0.3, (50, 20)).astype(np.int8)
-    >>> g[:, 0] = 0  # a monomorphic variant
-    >>> g[7, :10] = -1  # a person with half of the calls missing
-    >>> samples = pd.DataFrame({"id": [f"s{i}" for i in range(50)], "population": "EUR"})
-    >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(20), "id": [f"v{j}" for j in range(20)]})
-    >>> result = quality_control(g, variants, samples)
-    >>> result.genotypes.shape, len(result.samples), len(result.variants)
-    ((49, 19), 49, 19)
-    >>> result.removed_samples
-       id         reason
-    0  s7  low call rate
-    >>> result.removed_variants
-       id reason
-    0  v0   rare
+    See :func:`quality_control` for one made from toy genotypes; its fields:
+
+    >>> from dataclasses import fields
+    >>> [field.name for field in fields(QCResult)]
+    ['genotypes', 'variants', 'samples', 'report', 'removed_samples', 'removed_variants']
     """
 
     genotypes: np.ndarray
@@ -392,6 +382,14 @@ def quality_control(genotypes: ArrayLike, variants: pd.DataFrame, samples: pd.Da
     5  variants  Hardy–Weinberg (in EUR)           p < 1e-06        0
     6   samples                     kept                           49
     7  variants                     kept                           19
+    >>> result.genotypes.shape, len(result.samples), len(result.variants)
+    ((49, 19), 49, 19)
+    >>> result.removed_samples
+       id         reason
+    0  s7  low call rate
+    >>> result.removed_variants
+       id reason
+    0  v0   rare
     """
     g = check_genotypes(genotypes, "quality_control")
     if len(variants) != g.shape[1]:

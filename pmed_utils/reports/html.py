@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from pmed_utils.record import read_records
+from pmed_utils.record import is_hidden_record, read_records
 from pmed_utils.reports.myst import chapter_titles, myst_to_markdown, read_bibliography
 from pmed_utils.reports.streams import merge_stream_outputs
 
@@ -99,7 +99,7 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
         if cell.cell_type == "code":
             # Recorded results are data for the book and the tests, not output for a reader;
             # a progress bar shows its final state once, as in a terminal.
-            kept = [out for out in cell.outputs if not _is_record_output(out)]
+            kept = [out for out in cell.outputs if not is_hidden_record(out)]
             cell.outputs = [nbformat.from_dict(out) for out in merge_stream_outputs(kept)]
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
     exporter = HTMLExporter(template_name="classic", exclude_input=not show_code, exclude_input_prompt=True,
@@ -111,9 +111,3 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
     output = Path(output)
     output.write_text(body, encoding="utf-8")
     return output
-
-
-def _is_record_output(output) -> bool:
-    """Whether a cell output is a :func:`pmed_utils.record.record` result (no mime type a browser shows)."""
-    data = output.get("data", {})
-    return bool(data) and all(key.startswith("application/papermill.record/") for key in data)

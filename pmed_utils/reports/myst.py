@@ -133,37 +133,21 @@ def read_bibliography(path: str | Path) -> dict[str, str]:
     >>> read_bibliography(bib)
     {'a1': 'Yang et al. 2023', 'b2': 'Wray 2010', 'c3': 'The HapMap Consortium 2010'}
     """
-    text = Path(path).read_text(encoding="utf-8")
+    # pybtex (the parser behind the book's sphinxcontrib-bibtex) handles BibTeX's braces and name forms.
+    from pybtex.database import parse_string
+
     entries = {}
-    for match in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)(?=\n@|\Z)", text, flags=re.S):
-        key, body = match.groups()
-        author = _braced_field(body, "author")
-        year = re.search(r"\byear\s*=\s*\{?(\d{4})", body)
-        if author.startswith("{") and author.endswith("}"):  # a group author such as {{The HapMap Consortium}}
-            surnames = [author.strip("{}")]
-        else:
-            names = [a.strip() for a in author.split(" and ")] if author else []
-            surnames = [n.split(",")[0].strip("{} ") if "," in n else n.split()[-1].strip("{}") for n in names if n]
+    for key, entry in parse_string(Path(path).read_text(encoding="utf-8"), "bibtex").entries.items():
+        surnames = [" ".join(person.last_names).replace("{", "").replace("}", "")
+                    for person in entry.persons.get("author", [])]
+        year = entry.fields.get("year")
         if not surnames:
             entries[key] = key
             continue
         who = (surnames[0] if len(surnames) == 1 else f"{surnames[0]} and {surnames[1]}" if len(surnames) == 2
                else f"{surnames[0]} et al.")
-        entries[key] = f"{who} {year.group(1)}" if year else who
+        entries[key] = f"{who} {year}" if year else who
     return entries
-
-
-def _braced_field(body: str, field: str) -> str:
-    """The value of ``field = {...}`` in a BibTeX entry body, nested braces included ('' if absent)."""
-    match = re.search(rf"\b{field}\s*=\s*\{{", body)
-    if match is None:
-        return ""
-    depth, start = 1, match.end()
-    for i in range(start, len(body)):
-        depth += {"{": 1, "}": -1}.get(body[i], 0)
-        if depth == 0:
-            return body[start:i].strip()
-    return body[start:].strip()
 
 
 def chapter_titles(root: str | Path) -> Callable[[str], str]:
