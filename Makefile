@@ -16,11 +16,12 @@ JUPYTER_CACHE := _build/.jupyter_cache
 EXECUTED_WITH := _build/.executed-with-current-pmed_utils
 PMED_SOURCES  := $(shell find pmed_utils -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: all setup book test test-unit test-browser sync clean distclean help
+.PHONY: all setup book test test-unit test-browser lint sync clean distclean help
 
 help:
 	@echo "make book   build the executed HTML book into _build/html"
 	@echo "make test   run unit tests, notebook tests and the browser test"
+	@echo "make lint   ruff (lint + format check), nbqa ruff on the notebooks, mypy"
 	@echo "make sync   re-pair notebooks (jupytext --sync)"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
@@ -43,7 +44,15 @@ book: setup $(EXECUTED_WITH)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
 
-test: setup
+# Style is checked by tools: ruff lint and format, the same lint over the notebooks' code, mypy.
+LINTED := pmed_utils tests tools benchmarks book/_ext conftest.py
+lint: setup
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/nbqa ruff notebooks
+	$(BIN)/mypy
+
+test: setup lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" --executed-dir $(CI_NOTEBOOKS)
 	$(BIN)/python -m pytest -m browser --executed-dir $(CI_NOTEBOOKS)
 

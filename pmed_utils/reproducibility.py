@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 import random
 
 import numpy as np
 
 from pmed_utils._tensorflow import keras_module, tensorflow_module
+from pmed_utils.validation import Interval, validate_params
 
 __all__ = ["DEFAULT_RANDOM_STATE", "seed_everything", "check_random_state", "derive_seed"]
 
@@ -16,6 +18,7 @@ __all__ = ["DEFAULT_RANDOM_STATE", "seed_everything", "check_random_state", "der
 DEFAULT_RANDOM_STATE = 0
 
 
+@validate_params({"seed": [Interval(numbers.Integral, 0, None)], "deterministic_tensorflow": ["boolean"]})
 def seed_everything(seed: int, deterministic_tensorflow: bool = True) -> np.random.Generator:
     """Seed Python, numpy and TensorFlow from one integer, and return a Generator.
 
@@ -43,14 +46,10 @@ def seed_everything(seed: int, deterministic_tensorflow: bool = True) -> np.rand
     >>> float(rng.random()) == float(np.random.default_rng(7).random())
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"The 'seed' parameter of seed_everything must be a non-negative integer; got {seed!r}."
-        )
     seed = int(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
-    np.random.seed(seed)  # for third-party code that still draws from the legacy global generator
+    np.random.seed(seed)  # noqa: NPY002 -- for third-party code that still draws from the legacy global generator
     try:
         keras_module().utils.set_random_seed(seed)
         if deterministic_tensorflow:
@@ -60,6 +59,8 @@ def seed_everything(seed: int, deterministic_tensorflow: bool = True) -> np.rand
     return np.random.default_rng(seed)
 
 
+# random_state is checked in the body, so that the message names the calling function.
+@validate_params({"random_state": [object], "func": ["str", None]})
 def check_random_state(random_state: int | np.random.Generator | None, *,
                        func: str | None = None) -> np.random.Generator:
     """Turn ``random_state`` (int, Generator or None) into a numpy Generator.
@@ -100,6 +101,7 @@ def check_random_state(random_state: int | np.random.Generator | None, *,
     )
 
 
+@validate_params({"random_state": [object], "func": ["str", None]})
 def derive_seed(random_state: int | np.random.Generator | None, *, func: str | None = None) -> int:
     """An int seed for scikit-learn, Keras or msprime, derived from ``random_state``.
 

@@ -86,34 +86,6 @@ class InvalidParameterError(ValueError, TypeError):
     """
 
 
-def warn_degenerate(func: str, reason: str, *, stacklevel: int = 3) -> None:
-    """Warn that ``func`` returns NaN because its (legal) input is degenerate.
-
-    Parameters
-    ----------
-    func : str
-        Name of the public function that returns NaN.
-    reason : str
-        What makes the input degenerate, e.g. ``"the phenotype is constant"``.
-    stacklevel : int, default 3
-        Passed to :func:`warnings.warn` (3 points at the caller of ``func``).
-
-    Returns
-    -------
-    None
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     warn_degenerate("gwas_linear", "the phenotype is constant")
-    >>> str(caught[0].message)
-    'gwas_linear: the phenotype is constant; the result is NaN.'
-    """
-    warnings.warn(f"{func}: {reason}; the result is NaN.", DegenerateInputWarning, stacklevel=stacklevel)
-
-
 # ---------------------------------------------------------------------------
 # Parameter constraints
 # ---------------------------------------------------------------------------
@@ -325,9 +297,53 @@ def validate_params(constraints: dict[str, list[Any]]) -> Callable[[F], F]:
     return decorator
 
 
+validate_params = validate_params({"constraints": ["mapping"]})(validate_params)
+
+
+@validate_params({"func": ["str"], "reason": ["str"]})
+def warn_degenerate(func: str, reason: str) -> None:
+    """Warn that ``func`` returns NaN because its (legal) input is degenerate.
+
+    Parameters
+    ----------
+    func : str
+        Name of the public function that returns NaN.
+    reason : str
+        What makes the input degenerate, e.g. ``"the phenotype is constant"``.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_degenerate("gwas_linear", "the phenotype is constant")
+    >>> str(caught[0].message)
+    'gwas_linear: the phenotype is constant; the result is NaN.'
+    """
+    warnings.warn(f"{func}: {reason}; the result is NaN.", DegenerateInputWarning, stacklevel=_outside_pmed())
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _outside_pmed() -> int:
+    """The ``stacklevel`` that points at the first caller outside pmed_utils (the user's line)."""
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return max(level, 1)
+
+
 _SENTINEL_TYPES = ("a-string-that-is-no-option", object(), -1, 1.5, [1.0, 2.0], True, None)
 
 
+@validate_params({"constraints": ["array-like"]})
 def invalid_values(constraints: Sequence[Any]) -> list[Any]:
     """Values that satisfy none of ``constraints`` (for the bad-input tests).
 
@@ -370,6 +386,7 @@ def invalid_values(constraints: Sequence[Any]) -> list[Any]:
     return out
 
 
+@validate_params({"constraints": ["array-like"]})
 def valid_value(constraints: Sequence[Any]) -> Any:
     """One value that satisfies ``constraints`` (for the bad-input tests).
 
@@ -423,6 +440,9 @@ def _where(param: str, func: str | None) -> str:
     return f"The '{param}' parameter" + (f" of {func}" if func else "")
 
 
+@validate_params({"value": [object], "param": ["str"], "low": [Interval(numbers.Real, None, None)],
+                  "high": [Interval(numbers.Real, None, None)], "func": ["str", None],
+                  "closed": [Options({"both", "neither", "left", "right"})]})
 def check_in_range(
     value: Any,
     param: str,
@@ -438,12 +458,19 @@ def check_in_range(
     ----------
     value : float
         The value to check.
-    param, func : str
-        Names used in the error message.
+    param : str
+        Its parameter name, for the message.
     low, high : float
         Interval bounds.
+    func : str, optional
+        The public function's name, for the message.
     closed : {"both", "neither", "left", "right"}
         Which bounds are allowed.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
 
     Examples
     --------
@@ -467,6 +494,7 @@ def check_in_range(
     return x
 
 
+@validate_params({"frame": [object], "param": ["str"], "columns": ["array-like"], "func": ["str", None]})
 def check_columns(frame: Any, param: str, columns: Iterable[str], *, func: str | None = None) -> pd.DataFrame:
     """Check that a DataFrame has the required columns, listing the missing ones.
 
@@ -501,8 +529,25 @@ def check_columns(frame: Any, param: str, columns: Iterable[str], *, func: str |
     return frame
 
 
+@validate_params({"value": [object], "param": ["str"], "choices": [object], "func": ["str", None]})
 def check_choice(value: Any, param: str, choices: Iterable[Any], *, func: str | None = None) -> Any:
     """Check that ``value`` is one of ``choices`` (listing them in the error).
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    param : str
+        Its parameter name, for the message.
+    choices : iterable
+        The allowed values.
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    object
+        ``value`` itself.
 
     Examples
     --------
@@ -516,8 +561,23 @@ def check_choice(value: Any, param: str, choices: Iterable[Any], *, func: str | 
     return value
 
 
+@validate_params({"array": [object], "param": ["str"], "func": ["str", None]})
 def check_finite(array: Any, param: str, *, func: str | None = None) -> np.ndarray:
     """Return ``array`` as a float ndarray, refusing NaN and infinity.
+
+    Parameters
+    ----------
+    array : array-like
+        Numbers of any shape.
+    param : str
+        Its parameter name, for the message.
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    ndarray of float64
+        ``array`` converted, same shape.
 
     Examples
     --------
@@ -538,11 +598,26 @@ def check_finite(array: Any, param: str, *, func: str | None = None) -> np.ndarr
     return arr
 
 
+@validate_params({"y": [object], "param": ["str"], "func": ["str", None]})
 def check_binary_labels(y: Any, param: str = "y_true", *, func: str | None = None) -> np.ndarray:
     """Return 1-D labels as an int8 array of 0/1, or raise a clear error.
 
     Booleans are accepted. Any other value (2, -1, 0.5, NaN, strings) is an
     error that lists the values found.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,) or (n, 1)
+        The labels.
+    param : str, default "y_true"
+        Its parameter name, for the message.
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+        The labels as 0/1.
 
     Examples
     --------
@@ -573,8 +648,21 @@ def check_binary_labels(y: Any, param: str = "y_true", *, func: str | None = Non
     return arr.astype(np.int8)
 
 
+@validate_params({"func": ["str", None]})
 def check_same_length(*arrays_and_names: tuple[Any, str], func: str | None = None) -> int:
     """Check that arrays share their first dimension and return it.
+
+    Parameters
+    ----------
+    *arrays_and_names : tuple of (array-like, str)
+        Each array with its parameter name.
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    int
+        The common length.
 
     Examples
     --------

@@ -32,3 +32,14 @@ def test_check_random_state_accepts_int_generator_and_none():
     assert check_random_state(None).integers(1000) == np.random.default_rng(0).integers(1000)
     with pytest.raises(TypeError, match="random_state"):
         check_random_state("seed")
+
+
+def test_derive_seed_is_reproducible_and_follows_the_generator():
+    from pmed_utils.reproducibility import DEFAULT_RANDOM_STATE, derive_seed
+    assert derive_seed(3) == derive_seed(3) != derive_seed(4)
+    assert derive_seed(None) == derive_seed(DEFAULT_RANDOM_STATE)
+    a, b = np.random.default_rng(1), np.random.default_rng(1)
+    assert [derive_seed(a), derive_seed(a)] == [derive_seed(b), derive_seed(b)]
+    assert 1 <= derive_seed(0) < 2**31 - 1
+    with pytest.raises(TypeError, match="'random_state' parameter of my_func must be None, a non-negative int"):
+        derive_seed(-2, func="my_func")
