@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pmed_utils.validation import validate_params
+
 if TYPE_CHECKING:
     import keras
 
 __all__ = ["tqdm_class", "keras_progress_callback"]
 
 
+@validate_params({})
 def tqdm_class() -> type:
     """The tqdm class to use here and now.
+
+    Returns
+    -------
+    type
+        ``tqdm.auto.tqdm`` (a widget bar in Jupyter) when ipywidgets is
+        installed, else ``tqdm.std.tqdm`` (a text bar).
 
     Examples
     --------
@@ -33,12 +42,27 @@ def tqdm_class() -> type:
     return tqdm
 
 
+@validate_params({"desc": ["str"], "monitor": ["str"]})
 def keras_progress_callback(desc: str, monitor: str = "val_auc") -> "keras.callbacks.Callback":
     """A Keras callback: one bar step per epoch, with this epoch's and the best ``monitor`` beside it.
 
     The bar reads e.g. ``small_cnn:  45%|####  | 27/60 epochs [00:28, val_auc=0.912,
     best=0.964 @ 12]`` — short enough for the book's output column, and it shows
     what early stopping watches. A bar that ends below 100% stopped early.
+
+    Parameters
+    ----------
+    desc : str
+        The bar's label, e.g. the model's name.
+    monitor : str, default "val_auc"
+        The logged metric shown beside the bar, with its best value and epoch
+        (higher is better).
+
+    Returns
+    -------
+    keras.callbacks.Callback
+        A callback whose ``bar`` (a tqdm bar) is created when training begins
+        and closed when it ends.
 
     Examples
     --------

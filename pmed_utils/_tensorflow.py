@@ -15,11 +15,19 @@ import os
 import sys
 from types import ModuleType
 
+from pmed_utils.validation import validate_params
+
 __all__ = ["tensorflow_module", "keras_module"]
 
 
+@validate_params({})
 def tensorflow_module() -> ModuleType:
     """The ``tensorflow`` module, imported with descriptor 2 sent to /dev/null the first time.
+
+    Returns
+    -------
+    module
+        ``tensorflow``, imported once; an ImportError propagates.
 
     Examples
     --------
@@ -39,8 +47,14 @@ def tensorflow_module() -> ModuleType:
     return sys.modules["tensorflow"]
 
 
+@validate_params({})
 def keras_module() -> ModuleType:
     """The ``keras`` module (TensorFlow backend), imported after :func:`tensorflow_module`.
+
+    Returns
+    -------
+    module
+        ``keras``, with TensorFlow imported quietly first.
 
     Examples
     --------

@@ -5,7 +5,7 @@ and every redraw reaches the executed notebook as its own stream output. A
 terminal or JupyterLab shows the last state; the static page showed every
 state, one per line. We join consecutive outputs of the same stream in a cell
 and apply the carriage returns (as ``pmed report`` does with
-:func:`pmed_utils.reports.streams.merge_stream_outputs`), so a bar shows its
+:func:`pmed_utils.book.reports.streams.merge_stream_outputs`), so a bar shows its
 final state once.
 (myst-nb's ``nb_merge_streams`` ends every piece with a newline first, which
 keeps all the states.)
@@ -21,7 +21,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from pmed_utils.reports.streams import apply_carriage_returns  # one rule for the book and the reports
+from pmed_utils.book.reports.streams import apply_carriage_returns  # one rule for the book and the reports
 
 _STREAM_CLASSES = ("stream", "stderr")  # myst-nb's classes for stdout and stderr outputs
 

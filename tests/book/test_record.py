@@ -4,7 +4,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from pmed_utils.record import read_records, record
+from pmed_utils.book.record import read_records, record
 
 
 def test_record_returns_python_scalars():
@@ -31,7 +31,7 @@ def test_read_records_round_trips_the_glue_outputs_of_a_real_kernel(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "import numpy as np\nfrom pmed_utils.record import record\n"
+            "import numpy as np\nfrom pmed_utils.book.record import record\n"
             "record('auc', np.float64(0.875))\nrecord('n', 12)\nrecord('ci', True)\n"
             "record('label', 'CEU')"
         )

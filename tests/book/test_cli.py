@@ -6,8 +6,8 @@ import warnings
 import nbformat
 import pytest
 
-from pmed_utils.cli import main
-from pmed_utils.record import read_records
+from pmed_utils.book.cli import main
+from pmed_utils.book.record import read_records
 
 
 def test_list_shows_notebooks_and_parameters(capsys):

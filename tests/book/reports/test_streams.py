@@ -1,6 +1,6 @@
 import nbformat
 
-from pmed_utils.reports import apply_carriage_returns, merge_stream_outputs
+from pmed_utils.book.reports import apply_carriage_returns, merge_stream_outputs
 
 
 def _stream(name, text):

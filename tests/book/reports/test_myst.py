@@ -1,6 +1,6 @@
 import pytest
 
-from pmed_utils.reports.myst import chapter_titles, myst_to_markdown, read_bibliography
+from pmed_utils.book.reports.myst import chapter_titles, myst_to_markdown, read_bibliography
 
 
 def test_roles_become_text_and_glued_values_are_formatted():

@@ -2,7 +2,7 @@ import warnings
 
 import nbformat
 
-from pmed_utils.reports import notebook_to_html
+from pmed_utils.book.reports import notebook_to_html
 
 
 def test_report_shows_a_progress_bar_once_and_no_recorded_values(tmp_path):

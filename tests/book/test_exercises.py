@@ -6,9 +6,9 @@ import pytest
 from sklearn.preprocessing import StandardScaler
 
 from pmed_utils.datasets import load_wdbc
-from pmed_utils.exercises import _EXERCISES, check, list_exercises
+from pmed_utils.book.exercises import _EXERCISES, check, list_exercises
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sig(x: float, digits: int = 4) -> float:
@@ -17,7 +17,7 @@ def _sig(x: float, digits: int = 4) -> float:
 
 
 def test_answers_are_checked_against_independently_computed_truth():
-    # each truth computed here another way than in pmed_utils.exercises
+    # each truth computed here another way than in pmed_utils.book.exercises
     X = load_wdbc()[0][["mean radius"]].to_numpy()
     z = StandardScaler().fit(X).transform([[20.0]])[0, 0]
     assert check("ex-01-zscore", round(z, 4))
@@ -84,6 +84,6 @@ def test_bed_size_exercise_matches_a_file_written_by_pmed(tmp_path):
     variants = pd.DataFrame({"chrom": 1, "pos": np.arange(1, m + 1), "id": [f"v{j}" for j in range(m)],
                              "ref": "A", "alt": "G"})
     bed = write_plink(tmp_path / "x", g, variants, samples)
-    from pmed_utils.exercises import _bed_bytes
+    from pmed_utils.book.exercises import _bed_bytes
 
     assert bed.stat().st_size == _bed_bytes(n, m) == 3 + 7 * 3
