@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pmed_utils.validation import validate_params
 
 if TYPE_CHECKING:
-    import keras
+    from keras.callbacks import Callback
 
 __all__ = ["tqdm_class", "keras_progress_callback"]
 
@@ -43,7 +43,7 @@ def tqdm_class() -> type:
 
 
 @validate_params({"desc": ["str"], "monitor": ["str"]})
-def keras_progress_callback(desc: str, monitor: str = "val_auc") -> "keras.callbacks.Callback":
+def keras_progress_callback(desc: str, monitor: str = "val_auc") -> Callback:
     """A Keras callback: one bar step per epoch, with this epoch's and the best ``monitor`` beside it.
 
     The bar reads e.g. ``small_cnn:  45%|####  | 27/60 epochs [00:28, val_auc=0.912,
@@ -85,7 +85,7 @@ def keras_progress_callback(desc: str, monitor: str = "val_auc") -> "keras.callb
     keras = keras_module()
     tqdm = tqdm_class()
 
-    class EpochProgress(keras.callbacks.Callback):
+    class EpochProgress(keras.callbacks.Callback):  # type: ignore[name-defined]  # a module known at run time
         def on_train_begin(self, logs=None):
             self.best, self.best_epoch = -float("inf"), None
             self.bar = tqdm(total=self.params.get("epochs"), desc=desc, unit="epoch",

@@ -27,7 +27,6 @@ import ast
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +197,7 @@ def check_parameters(notebook: str | Path, parameters: dict[str, str]) -> dict[s
         default = parse_value(default_text)
         kind = _kind(default) if default is not default_text else None  # an expression: any value
         ok, value = _typed(kind, text)
-        if not ok:
+        if not ok and kind is not None:
             raise ValueError(f"The parameter {name!r} of notebook {path.stem} must be {_ARTICLE[kind]} "
                              f"(its default is {default_text}); got {text!r}.")
         typed[name] = value

@@ -119,13 +119,15 @@ def read_records(notebook: str | Path | nbformat.NotebookNode) -> dict[str, Any]
     >>> read_records(nb)
     {'test_auc': 0.93}
     """
-    if not isinstance(notebook, nbformat.NotebookNode):
+    if isinstance(notebook, nbformat.NotebookNode):
+        nb = notebook
+    else:
         path = Path(notebook)
         if not path.is_file():
             raise FileNotFoundError(f"No executed notebook at {path}.")
-        notebook = nbformat.read(path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
     records: dict[str, Any] = {}
-    for cell in notebook.cells:
+    for cell in nb.cells:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get(_SCRAPBOOK_KEY)
             if not meta:

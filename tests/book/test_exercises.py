@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from pmed_utils.datasets import load_wdbc
 from pmed_utils.book.exercises import _EXERCISES, check, list_exercises
+from pmed_utils.datasets import load_wdbc
 
 ROOT = Path(__file__).resolve().parents[2]
 

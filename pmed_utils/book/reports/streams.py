@@ -8,7 +8,7 @@ show every state, one per line.
 
 from __future__ import annotations
 
-from pmed_utils.validation import validate_params
+from pmed_utils.validation import InvalidParameterError, validate_params
 
 __all__ = ["apply_carriage_returns", "merge_stream_outputs"]
 
@@ -63,8 +63,8 @@ def merge_stream_outputs(outputs: list) -> list:
     """
     for i, output in enumerate(outputs):
         if not isinstance(output, dict):
-            raise TypeError("The 'outputs' parameter of merge_stream_outputs must be a list of dicts "
-                            f"(nbformat outputs); item {i} is {output!r}.")
+            raise InvalidParameterError("The 'outputs' parameter of merge_stream_outputs must be a list of dicts "
+                                        f"(nbformat outputs); item {i} is {output!r}.")
     merged: list = []
     for output in outputs:
         previous = merged[-1] if merged else None

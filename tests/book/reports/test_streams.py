@@ -1,4 +1,5 @@
 import nbformat
+import pytest
 
 from pmed_utils.book.reports import apply_carriage_returns, merge_stream_outputs
 
@@ -43,3 +44,9 @@ def test_carriage_returns_per_line():
     assert apply_carriage_returns("plain\ntext") == "plain\ntext"
     assert apply_carriage_returns("bar 100%\r\n") == "bar 100%\n"
     assert merge_stream_outputs([]) == []
+
+
+def test_outputs_that_are_not_dicts_are_refused_by_position():
+    with pytest.raises(TypeError, match=r"'outputs' parameter of merge_stream_outputs must be a list of dicts "
+                                        r"\(nbformat outputs\); item 1 is 'text'\."):
+        merge_stream_outputs([{"output_type": "stream", "name": "stdout", "text": "a"}, "text"])
