@@ -39,7 +39,7 @@ from pmed_utils.validation import (
     warn_degenerate,
 )
 
-__all__ = ["gwas_linear", "gwas_logistic", "genomic_inflation"]
+__all__ = ["genomic_inflation", "gwas_linear", "gwas_logistic"]
 
 
 def _phenotype(values, name: str, func: str) -> np.ndarray:
@@ -225,7 +225,7 @@ def _linear_drop(g: np.ndarray, y: np.ndarray, x_cov: np.ndarray) -> tuple[np.nd
     for a block of variants with a few matrix products (covariate pairs times
     the block's call mask) and solved as a batch.
     """
-    n, m = g.shape
+    m = g.shape[1]
     kc = x_cov.shape[1]
     yc = y - y.mean()
     iu = np.triu_indices(kc)
@@ -381,7 +381,7 @@ def _null_fit(x_cov: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:
 
 def _fit_logistic(g, y, x_cov, counts, missing, firth_fallback, block_size, max_iter, tol, out, firth) -> None:
     """Fill ``out["beta"]``, ``out["se"]`` and ``firth`` in place for every testable variant."""
-    n, m = g.shape
+    m = g.shape[1]
     b0 = _null_fit(x_cov, y, tol)
     means, centred_ss = _imputed_moments(counts)
     testable = centred_ss > 1e-12  # a monomorphic variant has no test (NaN)
@@ -462,7 +462,7 @@ def _logistic_newton(gb: np.ndarray, y: np.ndarray, x_cov: np.ndarray, x_pairs: 
     beta and se are NaN), True otherwise, including columns collinear with the
     covariates (NaN too, as no fit can test them).
     """
-    n, B = gb.shape
+    B = gb.shape[1]
     kc = x_cov.shape[1]
     beta_out, se_out = np.full(B, np.nan), np.full(B, np.nan)
     converged = np.zeros(B, bool)

@@ -17,7 +17,13 @@ from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
-from pmed_utils.genomics.qc import _imputed_moments, _mean_imputed_block, impute_mean, standardize, variant_counts
+from pmed_utils.genomics.qc import (
+    _imputed_moments,
+    _mean_imputed_block,
+    impute_mean,
+    standardize,
+    variant_counts,
+)
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -28,8 +34,15 @@ from pmed_utils.validation import (
     validate_params,
 )
 
-__all__ = ["polygenic_score", "clump", "ClumpThresholdResult", "clump_and_threshold", "PenalizedScore", "penalized_score",
-           "prefiltered_penalized_score"]
+__all__ = [
+    "ClumpThresholdResult",
+    "PenalizedScore",
+    "clump",
+    "clump_and_threshold",
+    "penalized_score",
+    "polygenic_score",
+    "prefiltered_penalized_score",
+]
 
 
 def _vector(values, name: str, func: str, length: int | None = None, what: str = "variants") -> np.ndarray:

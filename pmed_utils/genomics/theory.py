@@ -9,8 +9,13 @@ from scipy import integrate, stats
 
 from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["daetwyler_expected_r2", "observed_to_liability_h2", "liability_to_observed_h2", "wray_max_auc",
-           "liability_auc_exact"]
+__all__ = [
+    "daetwyler_expected_r2",
+    "liability_auc_exact",
+    "liability_to_observed_h2",
+    "observed_to_liability_h2",
+    "wray_max_auc",
+]
 
 _H2 = Interval(numbers.Real, 0, 1, closed="both")
 _PREVALENCE = Interval(numbers.Real, 0, 1, closed="neither")

@@ -11,10 +11,21 @@ import pandas as pd
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from pmed_utils.validation import Interval, check_columns, check_same_length, validate_params
+from pmed_utils.validation import (
+    Interval,
+    check_columns,
+    check_same_length,
+    validate_params,
+)
 
-__all__ = ["plot_pca", "plot_manhattan", "plot_qq", "plot_risk_by_quantile", "plot_portability",
-           "plot_penalty_path"]
+__all__ = [
+    "plot_manhattan",
+    "plot_pca",
+    "plot_penalty_path",
+    "plot_portability",
+    "plot_qq",
+    "plot_risk_by_quantile",
+]
 
 _AX = [Axes, None]
 
@@ -75,7 +86,7 @@ def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = Non
     for p in sorted(pd.unique(pops)):
         mask = pops == p
         ax.scatter(scores[mask, i], scores[mask, j], label=str(p), **kwargs)
-    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")  # noqa: E731
+    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")
     ax.set(xlabel=lab(i), ylabel=lab(j), title=ax.get_title() or "Principal components")
     ax.legend(fontsize="small", markerscale=2, ncol=2 if len(pd.unique(pops)) > 6 else 1)
     return ax

@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from pmed_utils.genomics.gwas import _firth_fit, genomic_inflation, gwas_linear, gwas_logistic
+from pmed_utils.genomics.gwas import (
+    _firth_fit,
+    genomic_inflation,
+    gwas_linear,
+    gwas_logistic,
+)
 from pmed_utils.validation import DegenerateInputWarning
 
 

@@ -10,7 +10,12 @@ import pytest
 from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
 from pmed_utils.genomics.io import read_plink
 from pmed_utils.genomics.prs import polygenic_score
-from pmed_utils.genomics.qc import allele_frequencies, call_rate_per_sample, call_rate_per_variant, hwe_exact_pvalues
+from pmed_utils.genomics.qc import (
+    allele_frequencies,
+    call_rate_per_sample,
+    call_rate_per_variant,
+    hwe_exact_pvalues,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "plink2"
 
@@ -136,7 +141,7 @@ def test_glm_logistic_firth_fallback(fixture, prefix, name):
 
 
 def test_score_matches_plink_score_sums(fixture):
-    g, v, s, *_ = fixture
+    g, v, *_ = fixture
     weights = pd.read_csv(DATA / "fixture.weights", sep="\t", header=None, names=["id", "allele", "w"])
     assert (weights["id"] == v["id"]).all() and (weights["allele"] == v["alt"]).all()
     ref = _read("ref_score.sscore")

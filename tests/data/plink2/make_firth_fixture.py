@@ -53,7 +53,7 @@ col[controls] = 0  # a rare allele seen in cases only, with a few missing calls
 col[rng.choice(controls, 5, replace=False)] = -1
 plant(col)
 
-base = list(range(0, 300))  # ordinary variants (with missing calls) around the planted ones
+base = list(range(300))  # ordinary variants (with missing calls) around the planted ones
 genotypes = np.column_stack([g[:, base]] + planted)
 extra = pd.DataFrame({"chrom": 3, "pos": 1000 * (np.arange(len(planted)) + 1),
                       "id": [f"sep{i + 1}" for i in range(len(planted))], "ref": "A", "alt": "G"})
