@@ -7,8 +7,9 @@ scored once at the end.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -16,43 +17,119 @@ from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
-from pmed_utils.genomics.qc import _imputed_moments, _mean_imputed_block, impute_mean, standardize, variant_counts
-from pmed_utils.validation import check_finite, check_same_length
+from pmed_utils.genomics.qc import (
+    _imputed_moments,
+    _mean_imputed_block,
+    impute_mean,
+    standardize,
+    variant_counts,
+)
+from pmed_utils.reproducibility import derive_seed
+from pmed_utils.validation import (
+    Interval,
+    Options,
+    check_columns,
+    check_finite,
+    check_same_length,
+    validate_params,
+)
 
-__all__ = ["polygenic_score", "clump", "ClumpThresholdResult", "clump_and_threshold", "PenalizedScore", "penalized_score"]
+__all__ = [
+    "ClumpThresholdResult",
+    "PenalizedScore",
+    "clump",
+    "clump_and_threshold",
+    "penalized_score",
+    "polygenic_score",
+    "prefiltered_penalized_score",
+]
 
 
+def _vector(values, name: str, func: str, length: int | None = None, what: str = "variants") -> np.ndarray:
+    """A 1-D float array of finite values (of ``length`` entries when given)."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"The '{name}' parameter of {func} must be numeric.") from None
+    if arr.ndim != 1:
+        raise ValueError(f"The '{name}' parameter of {func} must be 1-D; got shape {arr.shape}.")
+    if length is not None and arr.size != length:
+        raise ValueError(f"The '{name}' parameter of {func} must have one value per {what[:-1]} ({length} {what}); "
+                         f"got {arr.size}.")
+    return check_finite(arr, name, func=func)
+
+
+def _p_values(values, name: str, func: str, length: int) -> np.ndarray:
+    """p-values in [0, 1], NaN allowed (an untested variant), one per variant."""
+    try:
+        p = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"The '{name}' parameter of {func} must be numeric.") from None
+    if p.shape != (length,):
+        raise ValueError(f"The '{name}' parameter of {func} must have one p-value per variant ({length}); "
+                         f"got shape {p.shape}.")
+    bad = (p < 0) | (p > 1) | np.isinf(p)
+    if bad.any():
+        raise ValueError(f"The '{name}' parameter of {func} must hold p-values in [0, 1] (NaN for untested "
+                         f"variants); got {p[bad][:3].tolist()}.")
+    return p
+
+
+def _standardized(genotypes_or_z, name: str, func: str) -> np.ndarray:
+    """Standardized training genotypes: z-scores as given, or computed from raw int8 genotypes."""
+    arr = np.asarray(genotypes_or_z)
+    if arr.ndim != 2:
+        raise ValueError(f"The '{name}' parameter of {func} must be 2-D (n_samples, n_variants); got shape {arr.shape}.")
+    if arr.dtype == np.int8:
+        z, _, _ = standardize(impute_mean(check_genotypes(arr, func, name)))
+        return z
+    return check_finite(arr, name, func=func)
+
+
+@validate_params({"genotypes": ["array-like"], "weights": ["array-like"], "impute": [Options({"mean", "zero"})],
+                  "frequencies": ["array-like", None]})
 def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "mean",
                     frequencies: ArrayLike | None = None) -> np.ndarray:
     """Σ_i w_i · g_ij per person (PLINK ``--score ... cols=+scoresums``).
 
     Parameters
     ----------
-    genotypes : int8 (n, m), 0/1/2/-1
-    weights : float (m,), per alternative allele
-    impute : {"mean", "zero"}
+    genotypes : array-like of int8, shape (n_samples, n_variants)
+        Alternative-allele counts 0/1/2; -1 is a missing call.
+    weights : array-like of float, shape (n_variants,)
+        Effect per alternative allele; zero leaves a variant out.
+    impute : {"mean", "zero"}, default "mean"
         A missing call contributes 2·frequency·w ("mean", PLINK's default) or
         nothing ("zero", PLINK's ``no-mean-imputation``).
+    frequencies : array-like of float in [0, 1], shape (n_variants,), optional
+        Alternative-allele frequencies for "mean" imputation (e.g. from the
+        training people); default: the frequencies among ``genotypes``.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_samples,)
+        The score of each person.
 
     Examples
     --------
     >>> polygenic_score(np.array([[0, 2], [1, -1]], np.int8), [0.5, 1.0], impute="zero").tolist()
     [2.0, 0.5]
+    >>> polygenic_score(np.array([[0, 2], [1, -1]], np.int8), [0.5, 1.0]).tolist()  # -1: the mean dosage, 2
+    [2.0, 2.5]
     """
-    g = check_genotypes(genotypes, "polygenic_score")
-    w = check_finite(weights, "weights", func="polygenic_score")
-    if w.shape != (g.shape[1],):
-        raise ValueError(f"polygenic_score: {g.shape[1]} variants but {w.shape} weights; they must match one to one.")
-    if impute not in ("mean", "zero"):
-        raise ValueError(f"The 'impute' parameter of polygenic_score must be 'mean' or 'zero'; got {impute!r}.")
+    func = "polygenic_score"
+    g = check_genotypes(genotypes, func)
+    w = _vector(weights, "weights", func, g.shape[1])
     if impute == "zero":
         fill = np.zeros(g.shape[1])
     elif frequencies is None:
         fill, _ = _imputed_moments(variant_counts(g))
     else:
-        fill = 2 * check_finite(frequencies, "frequencies", func="polygenic_score")
-        if fill.shape != w.shape:
-            raise ValueError(f"polygenic_score: {w.size} weights but {fill.size} frequencies; they must match.")
+        freq = _vector(frequencies, "frequencies", func, g.shape[1])
+        if np.any((freq < 0) | (freq > 1)):
+            raise ValueError(f"The 'frequencies' parameter of {func} must hold allele frequencies in [0, 1]; "
+                             f"got {freq[(freq < 0) | (freq > 1)][:3].tolist()}.")
+        fill = 2 * freq
     # Only variants with a non-zero weight are read (thresholded scores use few of them).
     used = np.flatnonzero(w)
 
@@ -65,13 +142,41 @@ def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "
     return np.sum(map_variant_blocks(block, used.size, 2048), axis=0)
 
 
-def clump(p_values: ArrayLike, z_scores: np.ndarray, chrom: ArrayLike, pos: ArrayLike, *, p_max: float = 1.0,
+@validate_params({"p_values": ["array-like"], "z_scores": ["array-like"], "chrom": ["array-like"],
+                  "pos": ["array-like"], "p_max": [Interval(numbers.Real, 0, 1, closed="right")],
+                  "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
+                  "window_bp": [Interval(numbers.Integral, 0, None)]})
+def clump(p_values: ArrayLike, z_scores: ArrayLike, chrom: ArrayLike, pos: ArrayLike, *, p_max: float = 1.0,
           r2_max: float = 0.1, window_bp: int = 250_000) -> np.ndarray:
     """Greedy LD clumping: indices of index variants, most significant first.
 
-    Each index variant removes every variant within ``window_bp`` on its
-    chromosome whose r² with it exceeds ``r2_max`` (r² from ``z_scores``, the
-    standardized training genotypes).
+    Variants are visited from the smallest p-value up (ties in the given
+    order); each one not yet removed becomes an index variant and removes
+    every variant within ``window_bp`` on its chromosome whose r² with it
+    exceeds ``r2_max``. r² is the squared correlation of the standardized
+    training genotypes (mean-imputed missing calls).
+
+    Parameters
+    ----------
+    p_values : array-like of float in [0, 1], shape (n_variants,)
+        GWAS p-values; NaN (untested) variants are never index variants.
+    z_scores : array-like, shape (n_samples, n_variants)
+        Standardized training genotypes (as from
+        :func:`~pmed_utils.genomics.qc.standardize`), or the raw int8
+        training genotypes, standardized here.
+    chrom, pos : array-like, shape (n_variants,)
+        Chromosome and base-pair position of each variant.
+    p_max : float in (0, 1], default 1.0
+        Only variants with p ≤ ``p_max`` become index variants.
+    r2_max : float in [0, 1], default 0.1
+        A variant with r² above this with an index variant is removed.
+    window_bp : int ≥ 0, default 250000
+        Largest distance, in base pairs, at which a variant can be removed.
+
+    Returns
+    -------
+    ndarray of int, shape (n_index,)
+        Column indices of the index variants, most significant first.
 
     Examples
     --------
@@ -84,9 +189,17 @@ def clump(p_values: ArrayLike, z_scores: np.ndarray, chrom: ArrayLike, pos: Arra
     >>> clump([1e-8, 1e-6, 1e-3], z, chrom=[1, 1, 1], pos=[100, 200, 300], p_max=1e-4).tolist()
     [0]
     """
-    p = np.asarray(p_values, dtype=float)
-    order = [i for i in np.argsort(p) if p[i] <= p_max and np.isfinite(p[i])]
+    func = "clump"
+    z_scores = _standardized(z_scores, "z_scores", func)
+    m = z_scores.shape[1]
+    p = _p_values(p_values, "p_values", func, m)
     chrom, pos = np.asarray(chrom), np.asarray(pos)
+    for arr, name in ((chrom, "chrom"), (pos, "pos")):
+        if arr.shape != (m,):
+            raise ValueError(f"The '{name}' parameter of {func} must have one value per variant ({m}); "
+                             f"got shape {arr.shape}.")
+    pos = _vector(pos, "pos", func)
+    order = [i for i in np.argsort(p, kind="stable") if p[i] <= p_max and np.isfinite(p[i])]
     n = z_scores.shape[0]
     removed = np.zeros(p.size, bool)
     index = []
@@ -130,14 +243,46 @@ class ClumpThresholdResult:
     tuning: pd.DataFrame  # threshold, n_variants, validation metric
 
 
-def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.DataFrame, val_genotypes: ArrayLike,
+@validate_params({"gwas": ["dataframe"], "train_z": ["array-like"], "variants": ["dataframe"],
+                  "val_genotypes": ["array-like"], "val_target": ["array-like"],
+                  "thresholds": ["array-like"], "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
+                  "window_bp": [Interval(numbers.Integral, 0, None)], "metric": ["callable", None]})
+def clump_and_threshold(gwas: pd.DataFrame, train_z: ArrayLike, variants: pd.DataFrame, val_genotypes: ArrayLike,
                         val_target: ArrayLike, *,
                         thresholds: Sequence[float] = (5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1.0),
                         r2_max: float = 0.1, window_bp: int = 250_000,
                         metric: Callable[[ArrayLike, np.ndarray], float] | None = None) -> ClumpThresholdResult:
     """C+T: clump the training GWAS, then pick the p-value threshold that scores best on validation people.
 
-    ``metric(target, score)`` defaults to the squared correlation.
+    Parameters
+    ----------
+    gwas : DataFrame
+        The training GWAS, one row per variant, with columns ``p`` and
+        ``beta`` (as from :func:`~pmed_utils.genomics.gwas.gwas_linear`).
+    train_z : array-like, shape (n_train, n_variants)
+        Standardized training genotypes (for r² in :func:`clump`), or the
+        raw int8 training genotypes, standardized here.
+    variants : DataFrame
+        One row per variant with columns ``chrom`` and ``pos``.
+    val_genotypes : array-like of int8, shape (n_val, n_variants)
+        Validation genotypes, 0/1/2 or -1 for missing.
+    val_target : array-like of float, shape (n_val,)
+        What the score should predict on validation people.
+    thresholds : sequence of float in (0, 1], default (5e-8, ..., 1.0)
+        Candidate p-value thresholds.
+    r2_max : float in [0, 1], default 0.1
+        Clumping r² threshold.
+    window_bp : int ≥ 0, default 250000
+        Clumping window in base pairs.
+    metric : callable, optional
+        ``metric(target, score) -> float``, larger is better; default the
+        squared correlation (0 for a constant score).
+
+    Returns
+    -------
+    ClumpThresholdResult
+        The weights of the best threshold, the threshold, its number of
+        variants and the tuning table.
 
     Examples
     --------
@@ -147,9 +292,8 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.Da
     >>> g[:, 1] = g[:, 0]  # variant 1 is in perfect LD with variant 0
     >>> y = g[:, 0] + g[:, 2] + rng.normal(size=600)  # variants 0 (= 1) and 2 are causal
     >>> gwas = gwas_linear(g[:400], y[:400])  # training people: the first 400
-    >>> train_z, _, _ = standardize(impute_mean(g[:400]))
     >>> variants = pd.DataFrame({"chrom": 1, "pos": np.arange(10) * 1000})
-    >>> result = clump_and_threshold(gwas, train_z, variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
+    >>> result = clump_and_threshold(gwas, g[:400], variants, g[400:], y[400:], thresholds=(1e-6, 1.0))
     >>> np.flatnonzero(result.weights).tolist()  # clumping kept one of the identical variants 0 and 1
     [0, 2]
     >>> result.threshold, result.n_variants, result.weights[[0, 2]].round(2).tolist()
@@ -159,21 +303,41 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: np.ndarray, variants: pd.Da
     0     0.000001           2              0.525
     1     1.000000           9              0.518
     """
+    func = "clump_and_threshold"
+    check_columns(gwas, "gwas", ["p", "beta"], func=func)
+    check_columns(variants, "variants", ["chrom", "pos"], func=func)
+    z = _standardized(train_z, "train_z", func)
+    m = z.shape[1]
+    if len(gwas) != m or len(variants) != m:
+        raise ValueError(f"Inconsistent lengths in {func}: gwas has {len(gwas)} rows, train_z {m} columns, "
+                         f"variants {len(variants)} rows; they must describe the same variants in the same order.")
+    vg = check_genotypes(val_genotypes, func, "val_genotypes")
+    if vg.shape[1] != m:
+        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {m} columns (one per variant); "
+                         f"got {vg.shape[1]}.")
+    yv = _vector(val_target, "val_target", func)
+    check_same_length((vg, "val_genotypes"), (yv, "val_target"), func=func)
+    cuts = np.asarray(thresholds, dtype=float).ravel() if len(thresholds) else np.zeros(0)
+    if cuts.size == 0 or np.any(~np.isfinite(cuts) | (cuts <= 0) | (cuts > 1)):
+        raise ValueError(f"The 'thresholds' parameter of {func} must be a non-empty list of p-values in (0, 1]; "
+                         f"got {list(thresholds)!r}.")
     metric = metric or (lambda y, s: float(np.corrcoef(y, s)[0, 1] ** 2) if np.std(s) > 0 else 0.0)
-    index = clump(gwas["p"].to_numpy(), train_z, variants["chrom"], variants["pos"], p_max=max(thresholds),
+    p = _p_values(gwas["p"], "gwas", func, m)
+    beta = gwas["beta"].to_numpy(dtype=float)
+    index = clump(p, z, variants["chrom"].to_numpy(), variants["pos"].to_numpy(), p_max=float(cuts.max()),
                   r2_max=r2_max, window_bp=window_bp)
-    beta = gwas["beta"].to_numpy()
     rows, best = [], None
-    for t in thresholds:
-        chosen = index[gwas["p"].to_numpy()[index] <= t]
-        w = np.zeros(len(gwas))
+    for t in cuts:
+        chosen = index[p[index] <= t]
+        w = np.zeros(m)
         w[chosen] = beta[chosen]
-        value = metric(val_target, polygenic_score(val_genotypes, w)) if chosen.size else np.nan
-        rows.append({"p_threshold": t, "n_variants": int(chosen.size), "validation_metric": value})
+        value = metric(yv, polygenic_score(vg, w)) if chosen.size else np.nan
+        rows.append({"p_threshold": float(t), "n_variants": int(chosen.size), "validation_metric": value})
         if chosen.size and (best is None or value > best[0]):
-            best = (value, t, w, chosen.size)
+            best = (value, float(t), w, chosen.size)
     if best is None:
-        raise ValueError("clump_and_threshold: no variant passed any p-value threshold.")
+        raise ValueError(f"{func}: no variant has a GWAS p-value below the largest threshold "
+                         f"({cuts.max():g}); raise the thresholds.")
     return ClumpThresholdResult(best[2], best[1], best[3], pd.DataFrame(rows))
 
 
@@ -211,10 +375,17 @@ class PenalizedScore:
     tuning: pd.DataFrame  # one row per (l1_ratio, alpha): n_nonzero, validation_r2
 
 
+_PENALIZED = {"train_genotypes": ["array-like"], "train_target": ["array-like"], "val_genotypes": ["array-like"],
+              "val_target": ["array-like"], "alphas": ["array-like", None],
+              "l1_ratio": [Interval(numbers.Real, 0, 1, closed="right"), "array-like"],
+              "random_state": ["random_state"]}
+
+
+@validate_params(_PENALIZED)
 def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_genotypes: ArrayLike,
                     val_target: ArrayLike, *, alphas: Sequence[float] | None = None,
                     l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
-                    random_state: int = 0) -> PenalizedScore:
+                    random_state: int | np.random.Generator | None = 0) -> PenalizedScore:
     """Elastic-net regression of a (liability-scale proxy or quantitative) target on standardized genotypes.
 
     The mix of L1 and L2 penalties (``l1_ratio``, one value or several) and the
@@ -224,15 +395,28 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
 
     Parameters
     ----------
-    train_genotypes, val_genotypes : int8 (n, m), 0/1/2/-1
-    train_target, val_target : float (n,)
-    alphas : sequence of float, optional
+    train_genotypes : array-like of int8, shape (n_train, n_variants)
+        Training genotypes, 0/1/2 or -1 for missing (mean-imputed).
+    train_target : array-like of float, shape (n_train,)
+        What the score should predict, on training people.
+    val_genotypes : array-like of int8, shape (n_val, n_variants)
+        Validation genotypes, standardized with the training means and SDs.
+    val_target : array-like of float, shape (n_val,)
+        The target on validation people, for choosing the penalty.
+    alphas : sequence of float > 0, optional
         Penalty strengths. Default: 9 values from 0.5 to 0.03 × the smallest penalty that
         sets every weight to zero (computed for each ``l1_ratio``); weaker penalties fit
         noise with a few thousand people and are slow to fit.
-    l1_ratio : float or sequence of float in (0, 1]
+    l1_ratio : float or sequence of float in (0, 1], default (0.01, 0.02, 0.05, 0.1, 0.5)
         1 is the lasso; small values approach ridge regression, which suits many small effects.
-    random_state : int
+    random_state : int, numpy.random.Generator or None, default 0
+        Seeds scikit-learn's random coordinate order (through
+        :func:`~pmed_utils.reproducibility.derive_seed`).
+
+    Returns
+    -------
+    PenalizedScore
+        Weights per alternative allele, intercept, the chosen penalty and the tuning table.
 
     Examples
     --------
@@ -252,16 +436,32 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
     """
     from sklearn.linear_model import ElasticNet
 
-    y = check_finite(train_target, "train_target", func="penalized_score")
-    yv = check_finite(val_target, "val_target", func="penalized_score")
-    check_same_length((train_genotypes, "train_genotypes"), (y, "train_target"), func="penalized_score")
-    check_same_length((val_genotypes, "val_genotypes"), (yv, "val_target"), func="penalized_score")
-    ratios = np.atleast_1d(np.asarray(l1_ratio, dtype=float))
-    if ratios.size == 0 or np.any((ratios <= 0) | (ratios > 1)):
-        raise ValueError(f"The 'l1_ratio' parameter of penalized_score must be in (0, 1]; got {l1_ratio!r}.")
-    z, means, sds = standardize(impute_mean(train_genotypes))
-    zv, _, _ = standardize(impute_mean(val_genotypes), means, sds)
+    func = "penalized_score"
+    g = check_genotypes(train_genotypes, func, "train_genotypes")
+    gv = check_genotypes(val_genotypes, func, "val_genotypes")
+    y = _vector(train_target, "train_target", func)
+    yv = _vector(val_target, "val_target", func)
+    check_same_length((g, "train_genotypes"), (y, "train_target"), func=func)
+    check_same_length((gv, "val_genotypes"), (yv, "val_target"), func=func)
+    if gv.shape[1] != g.shape[1]:
+        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
+                         f"'train_genotypes'; got {gv.shape[1]}.")
+    if g.shape[1] == 0:
+        raise ValueError(f"The 'train_genotypes' parameter of {func} has no variant.")
+    ratios = np.atleast_1d(np.asarray(l1_ratio, dtype=float)) if np.size(l1_ratio) else np.zeros(0)
+    if ratios.size == 0 or np.any(~np.isfinite(ratios) | (ratios <= 0) | (ratios > 1)):
+        raise ValueError(f"The 'l1_ratio' parameter of {func} must be in (0, 1]; got {l1_ratio!r}.")
+    if alphas is not None:
+        grid_given = np.asarray(alphas, dtype=float).ravel() if len(alphas) else np.zeros(0)
+        if grid_given.size == 0 or np.any(~np.isfinite(grid_given) | (grid_given <= 0)):
+            raise ValueError(f"The 'alphas' parameter of {func} must be a non-empty list of positive numbers; "
+                             f"got {list(alphas)!r}.")
+    seed = derive_seed(random_state, func=func)
+    z, means, sds = standardize(impute_mean(g))
+    zv, _, _ = standardize(impute_mean(gv), means, sds)
     yc = y - y.mean()
+    if np.ptp(y) == 0:
+        raise ValueError(f"The 'train_target' parameter of {func} is constant; there is nothing to predict.")
     rows, best = [], None
     for ratio in ratios:
         grid = alphas
@@ -269,11 +469,11 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
             alpha_max = np.abs(z.T @ yc).max() / (len(y) * ratio)
             grid = alpha_max * np.logspace(-0.3, -1.5, 9)
         model = ElasticNet(l1_ratio=ratio, warm_start=True, max_iter=2000, selection="random",
-                           random_state=random_state, precompute=False)
+                           random_state=seed, precompute=False)
         for a in sorted(grid, reverse=True):  # strong to weak: warm starts make the path cheap
             model.set_params(alpha=a).fit(z, yc)
             s = zv @ model.coef_
-            r2 = float(np.corrcoef(yv, s)[0, 1] ** 2) if np.std(s) > 0 else 0.0
+            r2 = float(np.corrcoef(yv, s)[0, 1] ** 2) if np.std(s) > 0 and np.std(yv) > 0 else 0.0
             rows.append({"l1_ratio": ratio, "alpha": a, "n_nonzero": int((model.coef_ != 0).sum()), "validation_r2": r2})
             if best is None or r2 > best[0]:
                 best = (r2, a, ratio, model.coef_.copy())
@@ -281,3 +481,71 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
     w = best[3] / safe
     intercept = float(-(means * w).sum())
     return PenalizedScore(w, intercept, best[1], best[2], int((best[3] != 0).sum()), pd.DataFrame(rows))
+
+
+@validate_params({**_PENALIZED, "p_values": ["array-like"], "p_max": [Interval(numbers.Real, 0, 1, closed="right")]})
+def prefiltered_penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_genotypes: ArrayLike,
+                                val_target: ArrayLike, p_values: ArrayLike, *, p_max: float = 0.2,
+                                alphas: Sequence[float] | None = None,
+                                l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+                                random_state: int | np.random.Generator | None = 0) -> PenalizedScore:
+    """:func:`penalized_score` on the variants with a training-GWAS p-value below ``p_max``, weights on all variants.
+
+    The elastic net is fitted only on the variants with p < ``p_max`` (a loose
+    filter keeps the fit fast without dropping many causal variants); the
+    returned weights have one entry per variant of the input, zero for the
+    variants filtered out, so :func:`polygenic_score` applies them to the full
+    genotype matrix.
+
+    Parameters
+    ----------
+    train_genotypes : array-like of int8, shape (n_train, n_variants)
+        Training genotypes, 0/1/2 or -1 for missing.
+    train_target : array-like of float, shape (n_train,)
+        The target on training people (those of the GWAS).
+    val_genotypes : array-like of int8, shape (n_val, n_variants)
+        Validation genotypes.
+    val_target : array-like of float, shape (n_val,)
+        The target on validation people, for choosing the penalty.
+    p_values : array-like of float in [0, 1], shape (n_variants,)
+        The training GWAS p-values (NaN: never kept).
+    p_max : float in (0, 1], default 0.2
+        Variants with p < ``p_max`` enter the fit.
+    alphas : sequence of float > 0, optional
+        As for :func:`penalized_score`.
+    l1_ratio : float or sequence of float in (0, 1], default (0.01, 0.02, 0.05, 0.1, 0.5)
+        As for :func:`penalized_score`.
+    random_state : int, numpy.random.Generator or None, default 0
+        As for :func:`penalized_score`.
+
+    Returns
+    -------
+    PenalizedScore
+        As from :func:`penalized_score`, with ``weights`` of shape (n_variants,).
+
+    Examples
+    --------
+    >>> from pmed_utils.genomics.gwas import gwas_linear
+    >>> rng = np.random.default_rng(0)
+    >>> g = rng.binomial(2, 0.3, (400, 50)).astype(np.int8)
+    >>> y = g[:, :5].sum(axis=1) + rng.normal(size=400)
+    >>> p = gwas_linear(g[:300], y[:300])["p"]
+    >>> fit = prefiltered_penalized_score(g[:300], y[:300], g[300:], y[300:], p, p_max=0.01, l1_ratio=0.5)
+    >>> fit.weights.shape, bool(np.all(fit.weights[:5] > 0.5)), bool(np.all(fit.weights[p >= 0.01] == 0))
+    ((50,), True, True)
+    """
+    func = "prefiltered_penalized_score"
+    g = check_genotypes(train_genotypes, func, "train_genotypes")
+    gv = check_genotypes(val_genotypes, func, "val_genotypes")
+    p = _p_values(p_values, "p_values", func, g.shape[1])
+    keep = np.flatnonzero(p < p_max)
+    if keep.size == 0:
+        raise ValueError(f"{func}: no variant has p < p_max = {p_max:g}; raise 'p_max'.")
+    if gv.shape[1] != g.shape[1]:
+        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
+                         f"'train_genotypes'; got {gv.shape[1]}.")
+    fit = penalized_score(g[:, keep], train_target, gv[:, keep], val_target, alphas=alphas, l1_ratio=l1_ratio,
+                          random_state=random_state)
+    weights = np.zeros(g.shape[1])
+    weights[keep] = fit.weights
+    return replace(fit, weights=weights)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from scipy import integrate, stats
 
-from pmed_utils.validation import check_in_range
+from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["daetwyler_expected_r2", "observed_to_liability_h2", "liability_to_observed_h2", "wray_max_auc",
-           "liability_auc_exact"]
+__all__ = [
+    "daetwyler_expected_r2",
+    "liability_auc_exact",
+    "liability_to_observed_h2",
+    "observed_to_liability_h2",
+    "wray_max_auc",
+]
+
+_H2 = Interval(numbers.Real, 0, 1, closed="both")
+_PREVALENCE = Interval(numbers.Real, 0, 1, closed="neither")
+_POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
 
 
+@validate_params({"h2": [Interval(numbers.Real, 0, 1, closed="right")], "n": [_POSITIVE], "m_e": [_POSITIVE]})
 def daetwyler_expected_r2(h2: float, n: float, m_e: float) -> float:
     """Expected squared correlation between a PRS and the trait (liability): h²/(1 + M_e/(N·h²)).
 
@@ -18,36 +30,77 @@ def daetwyler_expected_r2(h2: float, n: float, m_e: float) -> float:
     score from N training people for a trait of heritability h² determined by
     M_e independent chromosome segments.
 
+    Parameters
+    ----------
+    h2 : float in (0, 1]
+        Heritability of the trait (on the scale the score predicts).
+    n : float > 0
+        Number of training people.
+    m_e : float > 0
+        Number of independent effects (chromosome segments).
+
+    Returns
+    -------
+    float
+        The expected r², in (0, h2).
+
     Examples
     --------
     >>> round(daetwyler_expected_r2(0.5, 4000, 1000), 4)
     0.3333
     """
-    check_in_range(h2, "h2", 0, 1, func="daetwyler_expected_r2", closed="right")
-    if n <= 0 or m_e <= 0:
-        raise ValueError(f"daetwyler_expected_r2 needs positive 'n' and 'm_e'; got n={n}, m_e={m_e}.")
     return float(h2 / (1 + m_e / (n * h2)))
 
 
+@validate_params({"h2_observed": [_H2], "prevalence": [_PREVALENCE], "case_fraction": [_PREVALENCE, None]})
 def observed_to_liability_h2(h2_observed: float, prevalence: float, case_fraction: float | None = None) -> float:
     """Lee et al. (2012) Genet Epidemiol 36:214: observed-scale → liability-scale variance explained.
 
     h²_L = h²_O · K(1−K)/z² · K(1−K)/(P(1−P)), z = φ(Φ⁻¹(1−K)), P = case fraction (default K).
+
+    Parameters
+    ----------
+    h2_observed : float in [0, 1]
+        Variance of the 0/1 disease explained on the observed scale.
+    prevalence : float in (0, 1)
+        Population prevalence K.
+    case_fraction : float in (0, 1), optional
+        Fraction of cases P in the sample (ascertained studies); default K.
+
+    Returns
+    -------
+    float
+        The liability-scale variance explained (may exceed 1 for an
+        impossible observed value).
 
     Examples
     --------
     >>> round(liability_to_observed_h2(observed_to_liability_h2(0.1, 0.1), 0.1), 6)
     0.1
     """
-    k = check_in_range(prevalence, "prevalence", 0, 1, func="observed_to_liability_h2", closed="neither")
-    p = k if case_fraction is None else check_in_range(case_fraction, "case_fraction", 0, 1,
-                                                       func="observed_to_liability_h2", closed="neither")
+    k = float(prevalence)
+    p = k if case_fraction is None else float(case_fraction)
     z = stats.norm.pdf(stats.norm.ppf(1 - k))
     return float(h2_observed * (k * (1 - k)) ** 2 / (z ** 2 * p * (1 - p)))
 
 
+@validate_params({"h2_liability": [_H2], "prevalence": [_PREVALENCE], "case_fraction": [_PREVALENCE, None]})
 def liability_to_observed_h2(h2_liability: float, prevalence: float, case_fraction: float | None = None) -> float:
-    """Inverse of :func:`observed_to_liability_h2`.
+    """Inverse of :func:`observed_to_liability_h2`: liability-scale → observed-scale variance explained.
+
+    Parameters
+    ----------
+    h2_liability : float in [0, 1]
+        Variance of liability explained.
+    prevalence : float in (0, 1)
+        Population prevalence K.
+    case_fraction : float in (0, 1), optional
+        Fraction of cases P in the sample; default K.
+
+    Returns
+    -------
+    float
+        The observed (0/1) scale variance explained.
 
     Examples
     --------
@@ -64,12 +117,25 @@ def liability_to_observed_h2(h2_liability: float, prevalence: float, case_fracti
     return float(h2_liability / observed_to_liability_h2(1.0, prevalence, case_fraction))
 
 
+@validate_params({"h2_liability": [_H2], "prevalence": [_PREVALENCE]})
 def wray_max_auc(h2_liability: float, prevalence: float) -> float:
     """AUC of a predictor explaining ``h2_liability`` of liability variance (Wray et al. 2010, PLoS Genet 6:e1000864).
 
     AUC = Φ( (i − v)·h² / sqrt(h²·((1 − h²·i(i − T)) + (1 − h²·v(v − T)))) ), with T the
     threshold, i = z/K the mean liability of cases and v = −i·K/(1 − K) that of controls.
     With the full heritability this is the maximum AUC a genetic score can reach.
+
+    Parameters
+    ----------
+    h2_liability : float in [0, 1]
+        Variance of liability the predictor explains (the heritability for a perfect score).
+    prevalence : float in (0, 1)
+        Population prevalence K.
+
+    Returns
+    -------
+    float
+        The AUC, 0.5 when ``h2_liability`` is 0.
 
     Examples
     --------
@@ -78,17 +144,20 @@ def wray_max_auc(h2_liability: float, prevalence: float) -> float:
     >>> round(wray_max_auc(0.5, 0.1), 3)
     0.875
     """
-    h2 = check_in_range(h2_liability, "h2_liability", 0, 1, func="wray_max_auc", closed="both")
-    k = check_in_range(prevalence, "prevalence", 0, 1, func="wray_max_auc", closed="neither")
+    h2, k = float(h2_liability), float(prevalence)
+    if h2 == 0:
+        return 0.5
     t = stats.norm.ppf(1 - k)
     z = stats.norm.pdf(t)
     i = z / k
     v = -i * k / (1 - k)
     num = (i - v) * h2
     den = np.sqrt(h2 * ((1 - h2 * i * (i - t)) + (1 - h2 * v * (v - t))))
-    return float(stats.norm.cdf(num / den)) if h2 > 0 else 0.5
+    return float(stats.norm.cdf(num / den))
 
 
+@validate_params({"h2_liability": [_H2], "prevalence": [_PREVALENCE],
+                  "n_grid": [Interval(numbers.Integral, 101, None)]})
 def liability_auc_exact(h2_liability: float, prevalence: float, n_grid: int = 4001) -> float:
     """Exact AUC of a normal predictor explaining ``h2_liability`` under the liability-threshold model.
 
@@ -97,13 +166,26 @@ def liability_auc_exact(h2_liability: float, prevalence: float, n_grid: int = 40
     (:func:`wray_max_auc`) approximates this; they agree closely for small h²
     and K and drift apart (by about 0.01) for h² ≈ 0.8, K ≈ 0.3.
 
+    Parameters
+    ----------
+    h2_liability : float in [0, 1]
+        Variance of liability the predictor explains.
+    prevalence : float in (0, 1)
+        Population prevalence K.
+    n_grid : int ≥ 101, default 4001
+        Grid points for the integration over ±8 SD of the predictor.
+
+    Returns
+    -------
+    float
+        The AUC, 0.5 when ``h2_liability`` is 0.
+
     Examples
     --------
     >>> round(liability_auc_exact(0.5, 0.1), 3)
     0.876
     """
-    h2 = check_in_range(h2_liability, "h2_liability", 0, 1, func="liability_auc_exact", closed="both")
-    k = check_in_range(prevalence, "prevalence", 0, 1, func="liability_auc_exact", closed="neither")
+    h2, k = float(h2_liability), float(prevalence)
     if h2 == 0:
         return 0.5
     t = stats.norm.ppf(1 - k)

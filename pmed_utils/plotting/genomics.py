@@ -1,7 +1,8 @@
-"""Drawings for the genomics chapters: PCA, Manhattan, QQ, risk by decile, portability."""
+"""Drawings for the genomics chapters: PCA, Manhattan, QQ, risk by decile, portability, penalty path."""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
@@ -9,9 +10,24 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
-from scipy import stats
 
-__all__ = ["plot_pca", "plot_manhattan", "plot_qq", "plot_risk_by_quantile", "plot_portability"]
+from pmed_utils.validation import (
+    Interval,
+    check_columns,
+    check_same_length,
+    validate_params,
+)
+
+__all__ = [
+    "plot_manhattan",
+    "plot_pca",
+    "plot_penalty_path",
+    "plot_portability",
+    "plot_qq",
+    "plot_risk_by_quantile",
+]
+
+_AX = [Axes, None]
 
 
 def _axes(ax, figsize):
@@ -20,9 +36,31 @@ def _axes(ax, figsize):
     return ax
 
 
-def plot_pca(scores: np.ndarray, populations: ArrayLike, ax: Axes | None = None,
+@validate_params({"scores": ["array-like"], "populations": ["array-like"], "ax": _AX,
+                  "components": ["array-like"], "explained": ["array-like", None]})
+def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = None,
              components: tuple[int, int] = (0, 1), explained: ArrayLike | None = None, **kwargs) -> Axes:
     """Scatter of two principal components, coloured by population.
+
+    Parameters
+    ----------
+    scores : array-like of float, shape (n_samples, n_components)
+        Principal-component scores.
+    populations : array-like, shape (n_samples,)
+        Group label of each person (one colour and legend entry per label).
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    components : tuple of two int, default (0, 1)
+        The columns of ``scores`` on the x and y axes.
+    explained : array-like of float, shape (n_components,), optional
+        Fraction of variance per component, shown in the axis labels.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` (default ``s=8``, ``alpha=0.7``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -30,23 +68,56 @@ def plot_pca(scores: np.ndarray, populations: ArrayLike, ax: Axes | None = None,
     >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
     ['A', 'B']
     """
+    scores = np.asarray(scores, dtype=float)
+    pops = np.asarray(populations)
+    if scores.ndim != 2:
+        raise ValueError(f"The 'scores' parameter of plot_pca must be 2-D (n_samples, n_components); "
+                         f"got shape {scores.shape}.")
+    check_same_length((scores, "scores"), (pops, "populations"), func="plot_pca")
+    comps = np.asarray(components)
+    if comps.shape != (2,) or not np.issubdtype(comps.dtype, np.integer) or comps.min() < 0 \
+            or comps.max() >= scores.shape[1]:
+        raise ValueError(f"The 'components' parameter of plot_pca must be two column indices in "
+                         f"[0, {scores.shape[1] - 1}]; got {components!r}.")
     ax = _axes(ax, (5.5, 4.5))
     kwargs.setdefault("s", 8)
     kwargs.setdefault("alpha", 0.7)
-    pops = np.asarray(populations)
-    i, j = components
+    i, j = (int(c) for c in comps)
     for p in sorted(pd.unique(pops)):
         mask = pops == p
         ax.scatter(scores[mask, i], scores[mask, j], label=str(p), **kwargs)
-    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")  # noqa: E731
+    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")
     ax.set(xlabel=lab(i), ylabel=lab(j), title=ax.get_title() or "Principal components")
     ax.legend(fontsize="small", markerscale=2, ncol=2 if len(pd.unique(pops)) > 6 else 1)
     return ax
 
 
-def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None = None,
+@validate_params({"gwas": ["dataframe"], "variants": ["dataframe"], "ax": _AX,
+                  "causal_ids": ["array-like", set, frozenset, None],
+                  "significance": [Interval(numbers.Real, 0, 1, closed="neither")]})
+def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, *, ax: Axes | None = None,
                    causal_ids: Iterable[str] | None = None, significance: float = 5e-8, **kwargs) -> Axes:
     """−log10 p along the genome, chromosomes in alternating colours, true causal variants circled.
+
+    Parameters
+    ----------
+    gwas : DataFrame
+        One row per variant with a ``p`` column (as from ``gwas_linear``).
+    variants : DataFrame
+        The same variants in the same order, with ``chrom``, ``pos``, ``id``.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    causal_ids : array-like or set of str, optional
+        Ids to circle in red (the simulated truth).
+    significance : float in (0, 1), default 5e-8
+        Drawn as a dashed line at −log10(significance).
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` (default ``s=4``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: one scatter per chromosome, in chromosome order.
 
     Examples
     --------
@@ -56,9 +127,12 @@ def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None =
     >>> np.round(ax.collections[0].get_offsets()[:, 1], 2).tolist()
     [0.3, 9.0]
     """
+    check_columns(gwas, "gwas", ["p"], func="plot_manhattan")
+    check_columns(variants, "variants", ["chrom", "pos", "id"], func="plot_manhattan")
+    check_same_length((gwas, "gwas"), (variants, "variants"), func="plot_manhattan")
     ax = _axes(ax, (10, 3.8))
     kwargs.setdefault("s", 4)
-    frame = variants[["chrom", "pos", "id"]].reset_index(drop=True).assign(p=gwas["p"].to_numpy())
+    frame = variants[["chrom", "pos", "id"]].reset_index(drop=True).assign(p=gwas["p"].to_numpy(dtype=float))
     offset, ticks, x = 0, [], np.zeros(len(frame))
     for k, (chrom, part) in enumerate(frame.groupby("chrom", sort=True)):
         x[part.index] = part["pos"] - part["pos"].min() + offset
@@ -76,8 +150,26 @@ def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, ax: Axes | None =
     return ax
 
 
-def plot_qq(p_values: ArrayLike, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
-    """Observed against expected −log10 p under the null; λ_GC in the legend when labelled.
+@validate_params({"p_values": ["array-like"], "ax": _AX, "label": ["str", None]})
+def plot_qq(p_values: ArrayLike, *, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
+    """Observed against expected −log10 p under the null, with the identity line.
+
+    Parameters
+    ----------
+    p_values : array-like of float in [0, 1], shape (n_variants,)
+        GWAS p-values; NaN are left out.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    label : str, optional
+        Legend entry for these points (a legend is drawn when given).
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` (default ``s=6``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on. Expected values are −log10((i − 0.5)/n), i = 1..n,
+        against the sorted observed −log10 p.
 
     Examples
     --------
@@ -85,12 +177,16 @@ def plot_qq(p_values: ArrayLike, ax: Axes | None = None, label: str | None = Non
     >>> ax.get_xlabel()
     'Expected −log10 p'
     """
+    p = np.asarray(p_values, dtype=float).ravel()
+    p = np.sort(p[np.isfinite(p)])
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError(f"The 'p_values' parameter of plot_qq must hold p-values in [0, 1]; "
+                         f"got {p[(p < 0) | (p > 1)][:3].tolist()}.")
     ax = _axes(ax, (4.5, 4.5))
-    p = np.sort(np.asarray(p_values, dtype=float)[np.isfinite(p_values)])
-    expected = -np.log10((np.arange(1, p.size + 1) - 0.5) / p.size)
+    expected = -np.log10((np.arange(1, p.size + 1) - 0.5) / max(p.size, 1))
     kwargs.setdefault("s", 6)
     ax.scatter(expected, -np.log10(p), label=label, **kwargs)
-    top = expected.max()
+    top = expected.max() if p.size else 1.0
     ax.plot([0, top], [0, top], color="grey", ls="--", lw=1)
     ax.set(xlabel="Expected −log10 p", ylabel="Observed −log10 p", title=ax.get_title() or "QQ plot")
     if label:
@@ -101,9 +197,26 @@ def plot_qq(p_values: ArrayLike, ax: Axes | None = None, label: str | None = Non
 _QUANTILE_NAMES = {4: "quartile", 5: "quintile", 10: "decile", 20: "ventile", 100: "percentile"}
 
 
-def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalence: float | None = None,
+@validate_params({"table": ["dataframe"], "ax": _AX, "prevalence": [Interval(numbers.Real, 0, 1), None]})
+def plot_risk_by_quantile(table: pd.DataFrame, *, ax: Axes | None = None, prevalence: float | None = None,
                           **kwargs) -> Axes:
     """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per quantile with ``quantile``, ``rate``, ``ci_low``, ``ci_high``.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    prevalence : float in [0, 1], optional
+        Overall rate, drawn as a dashed line.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar` (default colour dark blue).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: one bar per quantile, height = rate.
 
     Examples
     --------
@@ -117,6 +230,7 @@ def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalenc
     >>> ax.get_xlabel()
     'Score quintile (1 = lowest)'
     """
+    check_columns(table, "table", ["quantile", "rate", "ci_low", "ci_high"], func="plot_risk_by_quantile")
     ax = _axes(ax, (5.5, 3.8))
     kwargs.setdefault("color", "#1f4e79")
     # Wilson bounds can sit a rounding error beyond the rate when it is 0 or 1
@@ -133,11 +247,26 @@ def plot_risk_by_quantile(table: pd.DataFrame, ax: Axes | None = None, prevalenc
     return ax
 
 
-def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> Axes:
+@validate_params({"table": ["dataframe"], "ax": _AX})
+def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
     """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1).
 
     With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
     :func:`pmed_utils.genomics.risk.r2_by_group`) the bars get 95% CI error bars.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by population, with ``relative_r2`` (and optionally the CI columns).
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: one bar per population, height = ``relative_r2``.
 
     Examples
     --------
@@ -152,6 +281,7 @@ def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> A
     >>> [bar.get_height() for bar in ax.patches] == t["relative_r2"].tolist()
     True
     """
+    check_columns(table, "table", ["relative_r2"], func="plot_portability")
     ax = _axes(ax, (4.5, 3.5))
     kwargs.setdefault("color", ["#1f4e79", "#6fa8dc", "#e69138", "#93c47d"][: len(table)])
     if {"relative_ci_low", "relative_ci_high"} <= set(table.columns):
@@ -163,4 +293,44 @@ def plot_portability(table: pd.DataFrame, ax: Axes | None = None, **kwargs) -> A
     ax.axhline(1, color="grey", ls="--", lw=1)
     ax.set(xlabel="Test population", ylabel="R² relative to the training ancestry",
            title=ax.get_title() or "Portability of the score")
+    return ax
+
+
+@validate_params({"tuning": ["dataframe"], "ax": _AX})
+def plot_penalty_path(tuning: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
+    """Validation r² against the penalty strength, one line per L1 share (``PenalizedScore.tuning``).
+
+    Parameters
+    ----------
+    tuning : DataFrame
+        One row per fit with ``l1_ratio``, ``alpha`` and ``validation_r2``
+        (as in :class:`~pmed_utils.genomics.prs.PenalizedScore`).
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.plot` (default ``marker="o"``, ``ms=3``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: one line per ``l1_ratio`` (ascending), α on a log axis.
+
+    Examples
+    --------
+    >>> tuning = pd.DataFrame({"l1_ratio": [0.1, 0.1, 0.5, 0.5], "alpha": [1.0, 0.1, 1.0, 0.1],
+    ...                        "validation_r2": [0.2, 0.3, 0.25, 0.28]})
+    >>> ax = plot_penalty_path(tuning)
+    >>> [line.get_label() for line in ax.get_lines()], ax.get_xscale()
+    (['l1_ratio 0.1', 'l1_ratio 0.5'], 'log')
+    """
+    check_columns(tuning, "tuning", ["l1_ratio", "alpha", "validation_r2"], func="plot_penalty_path")
+    ax = _axes(ax, (6, 3.5))
+    kwargs.setdefault("marker", "o")
+    kwargs.setdefault("ms", 3)
+    for ratio, path in tuning.groupby("l1_ratio", sort=True):
+        path = path.sort_values("alpha")
+        ax.plot(path["alpha"], path["validation_r2"], label=f"l1_ratio {ratio:g}", **kwargs)
+    ax.set(xscale="log", xlabel="Penalty strength α", ylabel="r² on validation people",
+           title=ax.get_title() or "Choosing the elastic-net penalty")
+    ax.legend(fontsize="small")
     return ax

@@ -10,3 +10,10 @@ plink2 --bfile fixture --pheno fixture.pheno --pheno-name biomarker --covar fixt
 plink2 --bfile fixture --pheno fixture.pheno --pheno-name disease --covar fixture.covar \
   --glm hide-covar omit-ref no-firth --out ref_logistic --silent
 plink2 --bfile fixture --score fixture.weights 1 2 3 cols=+scoresums no-mean-imputation --out ref_score --silent
+# Firth fallback: firth.bed/.bim/.fam (written by make_firth_fixture.py: 300 variants of fixture.* plus 7
+# planted variants that separate cases from controls, on chromosome 3), PLINK 2's default logistic mode.
+plink2 --bfile firth --pheno fixture.pheno --pheno-name disease --covar fixture.covar \
+  --glm hide-covar omit-ref firth-fallback --out ref_firth --silent
+# The same on the whole fixture (missing calls: PLINK 2 leaves the person out of that variant).
+plink2 --bfile fixture --pheno fixture.pheno --pheno-name disease --covar fixture.covar \
+  --glm hide-covar omit-ref firth-fallback --out ref_logistic_firth --silent
