@@ -59,7 +59,8 @@ def run_pmed_step(step: str, workdir: Path) -> None:
     elif step == "linear":
         out = gwas_linear(g, pheno["y"], age, variants["id"])
     elif step == "logistic":
-        out = gwas_logistic(g, pheno["d"] - 1, age, variants["id"])
+        # PLINK 2 runs here with no-firth; our default would refit separated variants by Firth.
+        out = gwas_logistic(g, pheno["d"] - 1, age, variants["id"], firth_fallback=False)
     elif step == "score":
         weights = pd.read_csv(workdir / "w.txt", sep="\t", header=None, names=["id", "a", "w"])
         out = pd.DataFrame({"score": polygenic_score(g, weights["w"].to_numpy(), impute="zero")})
