@@ -274,27 +274,43 @@ def write_plink(prefix: str | os.PathLike, data: GenotypeData | ArrayLike,
 
 
 def _read_columns(path: Path, names: list[str], kind: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """A whitespace-delimited PLINK text file with exactly len(names) fields per line; blank lines skipped."""
+    """A whitespace-delimited PLINK text file with exactly len(names) fields per line; blank lines skipped.
+
+    Returns the table and the file's line number of each row. pandas parses
+    well-formed files; anything else is re-read line by line for a message
+    that names the line.
+    """
+    what = "sample" if kind == ".fam" else "variant"
     try:
-        table = pd.read_csv(path, sep=r"\s+", header=None, dtype=str, skip_blank_lines=False,
+        table = pd.read_csv(path, sep=r"\s+", header=None, dtype=str, skip_blank_lines=True,
                             keep_default_na=False, na_values=[""])
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{path} is empty: a {kind} file has one line per {names[1] if kind == '.fam' else 'variant'}.") from None
-    except pd.errors.ParserError as exc:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        detail = f"line {found.group(2)} has {found.group(3)} fields, earlier lines {found.group(1)}" if found else str(exc)
-        raise ValueError(f"{path}: {detail}; every line of a {kind} file has {len(names)} fields.") from None
-    blank = table.isna().all(axis=1).to_numpy()
-    lines = np.flatnonzero(~blank) + 1
-    table = table[~blank].reset_index(drop=True)
-    if table.shape[1] != len(names) or table.isna().any().any():
-        short = np.flatnonzero(table.isna().any(axis=1).to_numpy())
-        where = f"line {int(lines[short[0]])} has fewer fields" if short.size else f"lines have {table.shape[1]} fields"
-        raise ValueError(f"{path}: {where}; every line of a {kind} file has {len(names)} fields "
-                         f"({' '.join(names)}).")
+        ok = table.shape[1] == len(names) and not table.isna().any().any()
+    except (pd.errors.EmptyDataError, pd.errors.ParserError):
+        ok = False
+    if ok:
+        text = None
+        lines = np.arange(1, len(table) + 1)
+    else:
+        text = path.read_text()
+        rows, numbers_ = [], []
+        for k, line in enumerate(text.splitlines(), start=1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != len(names):
+                raise ValueError(f"{path}: line {k} has {len(fields)} fields; every line of a {kind} file has "
+                                 f"{len(names)} ({' '.join(names)}).")
+            rows.append(fields)
+            numbers_.append(k)
+        table = pd.DataFrame(rows, columns=range(len(names)), dtype=str)
+        lines = np.array(numbers_, dtype=np.int64)
     if table.empty:
-        raise ValueError(f"{path} has no lines: a {kind} file has one line per "
-                         f"{'sample' if kind == '.fam' else 'variant'}.")
+        raise ValueError(f"{path} is empty: a {kind} file has one line per {what}.")
+    if text is None:
+        with open(path, "rb") as fh:
+            blank = [not line.strip() for line in fh]
+        if any(blank):  # skipped blank lines shift the numbering
+            lines = np.flatnonzero(~np.array(blank)) + 1
     table.columns = names
     return table, lines
 

@@ -22,7 +22,7 @@ from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["CohortTruth", "Cohort", "simulate_cohort", "POPULATIONS"]
+__all__ = ["POPULATIONS", "Cohort", "CohortTruth", "simulate_cohort"]
 
 POPULATIONS = ("YRI", "CEU", "CHB")
 #: Longest segment: every chromosome 1-22 has 20 Mb + this many bases (chromosome 21 has 46.7 Mb).
@@ -255,7 +255,7 @@ def simulate_cohort(
                          f"[0, {1 - h2:g}) so that some variance is left for noise; got {env_variance!r}.")
     fractions = _check_fractions(population_fractions)
     rng = check_random_state(random_state, func="simulate_cohort")
-    n_per_pop = {p: int(round(n_samples * f)) for p, f in fractions.items()}
+    n_per_pop = {p: round(n_samples * f) for p, f in fractions.items()}
     n_per_pop[max(n_per_pop, key=n_per_pop.get)] += n_samples - sum(n_per_pop.values())
     n_per_pop = {p: k for p, k in n_per_pop.items() if k > 0}
 
