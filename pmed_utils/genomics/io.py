@@ -552,15 +552,24 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
     alt = _check_text(variants, "alt", "variants", func, forbidden=r"[\s,]")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    gt = np.array(["0/0", "0/1", "1/1", "./."])
-    codes = np.where(g < 0, 3, g)
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "wt") as fh:
-        fh.write("##fileformat=VCFv4.2\n##source=pmed\n")
-        fh.write('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
-        fh.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n")
-        for j, (c, p, i, r, a) in enumerate(zip(chrom, pos.astype(np.int64), ids, ref, alt)):
-            fh.write(f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t" + "\t".join(gt[codes[:, j]]) + "\n")
+    # Each call is 4 bytes ("0/1" and a tab); lines are assembled as byte arrays, a block of variants at a time.
+    calls = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", dtype=np.uint8).reshape(4, 4)
+    opener = (lambda p: gzip.open(p, "wb", compresslevel=6)) if path.name.endswith(".gz") else (lambda p: open(p, "wb"))
+    with opener(path) as fh:
+        fh.write(("##fileformat=VCFv4.2\n##source=pmed\n"
+                  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n").encode())
+        fixed = [f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t".encode()
+                 for c, p, i, r, a in zip(chrom, pos.astype(np.int64), ids, ref, alt)]
+        block = max(1, 2**24 // max(4 * g.shape[0], 1))
+        for start in range(0, g.shape[1], block):
+            codes = g[:, start:start + block].T
+            text = calls[np.where(codes < 0, 3, codes)]  # (variants, samples, 4)
+            text[:, -1, 3] = ord("\n")
+            text = text.reshape(len(codes), -1)
+            for j in range(len(codes)):
+                fh.write(fixed[start + j])
+                fh.write(text[j].tobytes())
     return path
 
 
