@@ -256,14 +256,16 @@ def simulate_cohort(
     fractions = _check_fractions(population_fractions)
     rng = check_random_state(random_state, func="simulate_cohort")
     n_per_pop = {p: round(n_samples * f) for p, f in fractions.items()}
-    n_per_pop[max(n_per_pop, key=n_per_pop.get)] += n_samples - sum(n_per_pop.values())
+    n_per_pop[max(n_per_pop, key=lambda p: n_per_pop[p])] += n_samples - sum(n_per_pop.values())
     n_per_pop = {p: k for p, k in n_per_pop.items() if k > 0}
 
-    blocks, variant_rows, sample_pop = [], [], None
+    blocks: list[np.ndarray] = []
+    variant_rows: list[pd.DataFrame] = []
+    sample_pop: list[str] = []
     for chrom in range(1, int(n_chromosomes) + 1):
         g, pos, pops = _simulate_segment(n_per_pop, chrom, segment_length, derive_seed(rng), min_maf)
         blocks.append(g)
-        sample_pop = pops if sample_pop is None else sample_pop
+        sample_pop = sample_pop or pops  # the same people, in the same order, on every segment
         variant_rows.append(pd.DataFrame({"chrom": chrom, "pos": pos}))
     genotypes = np.concatenate(blocks, axis=1)
     variants = pd.concat(variant_rows, ignore_index=True)
@@ -304,7 +306,7 @@ def simulate_cohort(
     sex = rng.integers(0, 2, n)
     age = np.clip(rng.normal(55, 10, n), 30, 85).round(1)
     bmi = np.clip(rng.normal(26.5 + 0.8 * (np.array(sample_pop) == "YRI"), 4.5, n), 16, 50).round(1)
-    smoking = (rng.random(n) < 0.22).astype(np.int8)
+    smoking = np.asarray(rng.random(n) < 0.22).astype(np.int8)
     env = 0.6 * (bmi - bmi.mean()) / bmi.std() + 0.8 * (smoking - smoking.mean()) / smoking.std()
     env = env / env.std() * np.sqrt(env_variance) if env_variance > 0 else np.zeros(n)
     noise = rng.normal(0, np.sqrt(1 - h2 - env_variance), n)
