@@ -132,7 +132,7 @@ def _warn_duplicate_variants(ids: pd.Series, where: str, lines: np.ndarray | Non
         f"{where}: {dup.nunique()} variant ID(s) occur more than once (first: {first!r}, {at}). "
         "PLINK 2 reads such files but refuses them where an ID must pick one variant (--extract, --score); "
         "give each variant its own ID (e.g. plink2 --set-all-var-ids).",
-        PmedWarning, stacklevel=3,
+        PmedWarning, stacklevel=4,
     )
 
 
@@ -457,7 +457,7 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
     if not dup_iid.empty:
         warnings.warn(f"{files['.fam']}: {dup_iid.nunique()} IID(s) occur in more than one family (first: "
                       f"{dup_iid.iloc[0]!r}); pmed identifies people by IID (samples['id']), so make them unique.",
-                      PmedWarning, stacklevel=2)
+                      PmedWarning, stacklevel=3)
     _warn_duplicate_variants(bim["id"], str(files[".bim"]), bim_lines)
     pos = pd.to_numeric(bim["pos"], errors="coerce")
     if pos.isna().any() or (pos != np.floor(pos)).any():
@@ -554,8 +554,8 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Each call is 4 bytes ("0/1" and a tab); lines are assembled as byte arrays, a block of variants at a time.
     calls = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", dtype=np.uint8).reshape(4, 4)
-    opener = (lambda p: gzip.open(p, "wb", compresslevel=6)) if path.name.endswith(".gz") else (lambda p: open(p, "wb"))
-    with opener(path) as fh:
+    # gzip level 6: level 9 is ~30 times slower on genotype text for a 15% smaller file.
+    with (gzip.open(path, "wb", compresslevel=6) if path.name.endswith(".gz") else open(path, "wb")) as fh:
         fh.write(("##fileformat=VCFv4.2\n##source=pmed\n"
                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n").encode())

@@ -25,4 +25,4 @@ def test_load_hapmap3_is_a_labelled_dataset_matching_plink2():
     freq = np.where(g >= 0, g, 0).sum(axis=0) / (2 * (g >= 0).sum(axis=0))
     np.testing.assert_allclose(freq, ref["ALT_FREQS"], rtol=6e-6)
     genotypes, variants, samples = data
-    assert genotypes is data.genotypes
+    assert genotypes is data.genotypes and variants is data.variants and samples is data.samples

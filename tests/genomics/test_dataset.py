@@ -23,7 +23,7 @@ def test_construction_casts_to_int8_and_unpacks():
     assert data.genotypes.dtype == np.int8
     assert data.genotypes.tolist() == g.tolist()
     genotypes, variants, samples = data
-    assert variants is v and samples is s and (data.n_samples, data.n_variants) == (3, 4)
+    assert genotypes is data.genotypes and variants is v and samples is s and (data.n_samples, data.n_variants) == (3, 4)
 
 
 @pytest.mark.parametrize(("change", "error", "match"), [
