@@ -47,13 +47,14 @@ def _check_parts(genotypes: Any, variants: Any, samples: Any, func: str) -> np.n
     return g
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class GenotypeData:
     """Genotypes with one variant row per column and one sample row per row.
 
     Construction checks that the three parts agree: genotype codes 0/1/2/-1,
     as many variant rows as columns and as many sample rows as rows, and the
     required table columns. A mismatch is an error, never a silent shift.
+    Two datasets compare equal only if they are the same object.
 
     Attributes
     ----------
@@ -72,6 +73,8 @@ class GenotypeData:
     ...                     pd.DataFrame({"id": ["s1", "s2"]}))
     >>> data.n_samples, data.n_variants
     (2, 3)
+    >>> data
+    GenotypeData(2 samples × 3 variants)
     >>> genotypes, variants, samples = data          # unpacks like the old triple
     >>> data.select(variants=[0, 2]).variants["id"].tolist()
     ['a', 'c']
@@ -92,6 +95,9 @@ class GenotypeData:
 
     def __post_init__(self) -> None:
         self.genotypes = _check_parts(self.genotypes, self.variants, self.samples, type(self).__name__)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.n_samples} samples × {self.n_variants} variants)"
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.genotypes, self.variants, self.samples))

@@ -82,7 +82,7 @@ class CohortTruth:
     missing_rate: float = 0.0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Cohort(GenotypeData):
     """A simulated :class:`~pmed_utils.genomics.dataset.GenotypeData` with its truth.
 
@@ -114,8 +114,8 @@ class Cohort(GenotypeData):
     ['chrom', 'pos', 'id', 'ref', 'alt']
     >>> cohort.samples.columns.tolist()
     ['id', 'population', 'sex', 'age', 'bmi', 'smoking', 'disease', 'biomarker']
-    >>> isinstance(cohort, GenotypeData)
-    True
+    >>> isinstance(cohort, GenotypeData), cohort
+    (True, Cohort(61 samples × 548 variants))
     """
 
     truth: CohortTruth

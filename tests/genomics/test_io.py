@@ -365,3 +365,15 @@ def test_vcf_edge_cases_that_are_valid(tmp_path):
         read_vcf(_vcf(tmp_path, "1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n1\t6\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n"))
     empty = read_vcf(_vcf(tmp_path, ""))
     assert empty.genotypes.shape == (2, 0) and empty.samples["id"].tolist() == ["A", "B"]
+
+
+def test_write_plink_writes_the_bed_plink2_writes(tmp_path):
+    # The same genotypes, from the same VCF: our .bed is byte for byte PLINK 2's (same A1 = ALT
+    # orientation, missing-call code and zero padding), and the .bim/.fam say the same things.
+    bed = write_plink(tmp_path / "toy.v1", read_vcf(DATA / "toy.vcf"))
+    assert bed.read_bytes() == (DATA / "toy_plink2.bed").read_bytes()
+    ours = pd.read_csv(tmp_path / "toy.v1.bim", sep="\t", header=None)
+    theirs = pd.read_csv(DATA / "toy_plink2.bim", sep="\t", header=None)
+    pd.testing.assert_frame_equal(ours.drop(columns=2), theirs.drop(columns=2))
+    fam = pd.read_csv(tmp_path / "toy.v1.fam", sep=r"\s+", header=None)
+    assert fam[1].tolist() == pd.read_csv(DATA / "toy_plink2.fam", sep="\t", header=None)[1].tolist()
