@@ -97,7 +97,10 @@ class GenotypeData:
         self.genotypes = _check_parts(self.genotypes, self.variants, self.samples, type(self).__name__)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.n_samples} samples × {self.n_variants} variants)"
+        shape = getattr(getattr(self, "genotypes", None), "shape", None)
+        if shape is None or len(shape) != 2:
+            return f"{type(self).__name__}(not initialised)"
+        return f"{type(self).__name__}({shape[0]} samples × {shape[1]} variants)"
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.genotypes, self.variants, self.samples))
