@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from pmed_utils.datasets._base import packaged_data_path, verify_md5
+from pmed_utils.validation import validate_params
+
+if TYPE_CHECKING:
+    from pmed_utils.genomics.dataset import GenotypeData
 
 __all__ = ["HAPMAP3_CITATION", "load_hapmap3"]
 
@@ -24,25 +29,42 @@ SUPER_POPULATION = {"YRI": "AFR", "LWK": "AFR", "MKK": "AFR", "ASW": "AFR", "CEU
                     "CHB": "EAS", "CHD": "EAS", "JPT": "EAS", "GIH": "SAS", "MEX": "AMR"}
 
 
-def load_hapmap3() -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
-    """HapMap3 genotypes (957 × 14,079, int8 0/1/2/-1), variants, and samples with population labels.
+@validate_params({})
+def load_hapmap3() -> GenotypeData:
+    """HapMap3 genotypes (957 people × 14,079 LD-thinned autosomal SNPs) with population labels.
 
-    Files are MD5-verified on load and read with :func:`pmed_utils.genomics.io.read_plink`.
+    The files shipped with pmed are MD5-verified on load and read with
+    :func:`pmed_utils.genomics.io.read_plink`.
+
+    Returns
+    -------
+    GenotypeData
+        ``genotypes``: int8 array of shape (957, 14079) counting allele 1 of
+        the .bim (0/1/2, -1 missing); ``variants``: chrom, pos, id, ref, alt;
+        ``samples``: the .fam columns (fid, id, father, mother, sex, phenotype)
+        plus ``population`` (11 HapMap3 populations) and ``super_population``
+        (AFR, EUR, EAS, SAS, AMR). It unpacks as
+        ``genotypes, variants, samples = load_hapmap3()``.
 
     Examples
     --------
-    >>> g, variants, samples = load_hapmap3()
-    >>> g.shape, samples.population.nunique()
+    >>> data = load_hapmap3()
+    >>> data.genotypes.shape, data.samples.population.nunique()
     ((957, 14079), 11)
+    >>> g, variants, samples = data
+    >>> sorted(samples.super_population.unique())
+    ['AFR', 'AMR', 'EAS', 'EUR', 'SAS']
     """
+    from pmed_utils.genomics.dataset import GenotypeData
     from pmed_utils.genomics.io import read_plink
 
     for name, md5 in _FILES.items():
         verify_md5(packaged_data_path("genotypes", "hapmap3", name), md5,
                    fix="The copy shipped with pmed is damaged: reinstall pmed from a clean checkout.")
-    prefix = packaged_data_path("genotypes", "hapmap3", "HM3_thinned_autosomal_overlap.bed").with_suffix("")
-    g, variants, samples = read_plink(prefix)
+    bed = packaged_data_path("genotypes", "hapmap3", "HM3_thinned_autosomal_overlap.bed")
+    g, variants, samples = read_plink(bed.with_name(bed.name[: -len(".bed")]))
     pops = pd.read_csv(packaged_data_path("genotypes", "hapmap3", "relationships_w_pops_121708.txt"), sep=r"\s+")
-    samples = samples.merge(pops[["IID", "population"]].rename(columns={"IID": "id"}), on="id", how="left")
+    samples = samples.merge(pops[["IID", "population"]].rename(columns={"IID": "id"}), on="id", how="left",
+                            validate="one_to_one")
     samples["super_population"] = samples["population"].map(SUPER_POPULATION)
-    return g, variants, samples
+    return GenotypeData(g, variants, samples)

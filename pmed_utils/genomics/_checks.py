@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__: list[str] = []  # private: check_genotypes is used inside pmed_utils.genomics only
+
 
 def check_genotypes(genotypes, func: str, param: str = "genotypes") -> np.ndarray:
     """Return an int8 (n_samples, n_variants) matrix of 0/1/2/-1 or raise a clear error."""

@@ -11,18 +11,22 @@ genetic values) is kept so that every estimate can be compared with it.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pmed_utils.reproducibility import check_random_state
-from pmed_utils.validation import check_in_range
+from pmed_utils.genomics.dataset import GenotypeData
+from pmed_utils.reproducibility import check_random_state, derive_seed
+from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["CohortTruth", "Cohort", "simulate_cohort", "POPULATIONS"]
+__all__ = ["POPULATIONS", "Cohort", "CohortTruth", "simulate_cohort"]
 
 POPULATIONS = ("YRI", "CEU", "CHB")
+#: Longest segment: every chromosome 1-22 has 20 Mb + this many bases (chromosome 21 has 46.7 Mb).
+MAX_SEGMENT_LENGTH = 25_000_000
 
 
 @dataclass
@@ -78,9 +82,13 @@ class CohortTruth:
     missing_rate: float = 0.0
 
 
-@dataclass
-class Cohort:
-    """Genotypes, variant and sample tables, and the truth.
+@dataclass(eq=False, repr=False)
+class Cohort(GenotypeData):
+    """A simulated :class:`~pmed_utils.genomics.dataset.GenotypeData` with its truth.
+
+    It is a GenotypeData (so it unpacks as ``genotypes, variants, samples``,
+    is accepted wherever a dataset is, and checks that its parts agree) with
+    one more attribute, ``truth``.
 
     Attributes
     ----------
@@ -92,6 +100,8 @@ class Cohort:
         id, population, sex (0 = female, 1 = male), age, bmi, smoking (0/1),
         disease (0/1), biomarker (float); one row per row of ``genotypes``.
     truth : CohortTruth
+        What the simulation knows. Its per-person arrays cover the simulated
+        people (the rows before the duplicated sample); ``select`` keeps it as is.
 
     Examples
     --------
@@ -104,12 +114,31 @@ class Cohort:
     ['chrom', 'pos', 'id', 'ref', 'alt']
     >>> cohort.samples.columns.tolist()
     ['id', 'population', 'sex', 'age', 'bmi', 'smoking', 'disease', 'biomarker']
+    >>> isinstance(cohort, GenotypeData), cohort
+    (True, Cohort(61 samples × 548 variants))
     """
 
-    genotypes: np.ndarray
-    variants: pd.DataFrame
-    samples: pd.DataFrame
     truth: CohortTruth
+
+
+def _check_fractions(population_fractions: dict[str, float] | None) -> dict[str, float]:
+    if population_fractions is None:
+        return {p: 1 / 3 for p in POPULATIONS}
+    unknown = sorted(map(str, set(population_fractions) - set(POPULATIONS)))
+    if unknown:
+        raise ValueError(f"The 'population_fractions' parameter of simulate_cohort accepts the keys "
+                         f"{list(POPULATIONS)}; got {unknown}.")
+    values = {}
+    for p, f in population_fractions.items():
+        ok = isinstance(f, (numbers.Real, np.floating)) and not isinstance(f, (bool, np.bool_))
+        if not ok or not np.isfinite(f) or f < 0:
+            raise ValueError(f"The 'population_fractions' parameter of simulate_cohort must map each "
+                             f"population to a share ≥ 0; got {p!r}: {f!r}.")
+        values[p] = float(f)
+    if abs(sum(values.values()) - 1) > 1e-6:
+        raise ValueError(f"The 'population_fractions' parameter of simulate_cohort must sum to 1; "
+                         f"got {values} (sum {sum(values.values()):g}).")
+    return values
 
 
 def _simulate_segment(n_per_pop: dict[str, int], chrom: int, length: float, seed: int, min_maf: float):
@@ -136,6 +165,19 @@ def _simulate_segment(n_per_pop: dict[str, int], chrom: int, length: float, seed
     return genotypes, positions, sample_pop
 
 
+@validate_params({
+    "n_samples": [Interval(numbers.Integral, 30, None)],
+    "population_fractions": ["mapping", None],
+    "n_chromosomes": [Interval(numbers.Integral, 1, 22)],
+    "segment_length": [Interval(numbers.Real, 1e3, MAX_SEGMENT_LENGTH)],
+    "h2": [Interval(numbers.Real, 0, 1, closed="neither")],
+    "prevalence": [Interval(numbers.Real, 0, 1, closed="neither")],
+    "n_causal": [Interval(numbers.Integral, 1, None)],
+    "env_variance": [Interval(numbers.Real, 0, 1, closed="left")],
+    "min_maf": [Interval(numbers.Real, 0, 0.5, closed="left")],
+    "add_messiness": ["boolean"],
+    "random_state": ["random_state"],
+})
 def simulate_cohort(
     n_samples: int = 6000,
     *,
@@ -154,32 +196,51 @@ def simulate_cohort(
 
     Parameters
     ----------
-    n_samples : int, default 6000
+    n_samples : int ≥ 30, default 6000
         Number of people (diploid), split across YRI, CEU and CHB by
-        ``population_fractions`` (default one third each).
-    n_chromosomes : int, default 7
+        ``population_fractions``.
+    population_fractions : dict of str to float, or None, default None
+        Share of each population, keys among ``POPULATIONS`` ("YRI", "CEU",
+        "CHB"), values ≥ 0 summing to 1; None means one third each. A
+        population whose share rounds to no one is left out.
+    n_chromosomes : int in [1, 22], default 7
         Number of independent chromosome segments (chromosomes 1, 2, …).
-    segment_length : float, default 2e6
-        Length of each segment in base pairs.
+    segment_length : float in [1e3, 2.5e7], default 2e6
+        Length of each segment in base pairs (starting at 20 Mb on each chromosome).
     h2 : float in (0, 1), default 0.5
         Heritability of liability: var(genetic value) = h2 exactly in the cohort.
     prevalence : float in (0, 1), default 0.1
         Disease prevalence K: threshold = Φ⁻¹(1 − K) on a liability of variance 1.
-    n_causal : int, default 1000
-        Number of causal variants (drawn among variants with MAF ≥ 1%).
-    env_variance : float, default 0.1
-        Liability variance explained by BMI and smoking.
-    min_maf : float, default 0.005
+    n_causal : int ≥ 1, default 1000
+        Number of causal variants, drawn among the variants with MAF ≥ 1%. It is
+        an error to ask for more than the simulation has (the message says how
+        many there are and how to get more).
+    env_variance : float in [0, 1 − h2), default 0.1
+        Liability variance explained by BMI and smoking; the rest, 1 − h2 −
+        env_variance, is noise.
+    min_maf : float in [0, 0.5), default 0.005
         Rarer variants are dropped when simulating (real arrays miss them too).
     add_messiness : bool, default True
         Add what a cleaning chapter needs: 0.5% missing calls, three samples
         with 20–30% missing calls, 15 variants whose heterozygotes are often
         miscalled as homozygous (breaking Hardy–Weinberg), and one duplicated sample.
     random_state : int, Generator or None, default 0
+        Drives every random step; the msprime seed of each segment comes from
+        :func:`~pmed_utils.reproducibility.derive_seed`, so the same value gives
+        the same cohort.
 
     Returns
     -------
     Cohort
+        A GenotypeData (int8 genotypes of shape (n_samples + 1 with messiness,
+        n_variants), variants, samples) with the :class:`CohortTruth`.
+
+    Raises
+    ------
+    ValueError
+        For parameters outside the ranges above, population fractions that do
+        not sum to 1, or ``n_causal`` larger than the number of variants with
+        MAF ≥ 1% in the simulated segments.
 
     Examples
     --------
@@ -189,24 +250,22 @@ def simulate_cohort(
     >>> sorted(c.samples.population.unique())
     ['CEU', 'CHB', 'YRI']
     """
-    check_in_range(h2, "h2", 0, 1, func="simulate_cohort", closed="neither")
-    check_in_range(prevalence, "prevalence", 0, 1, func="simulate_cohort", closed="neither")
-    check_in_range(env_variance, "env_variance", 0, 1 - h2, func="simulate_cohort", closed="left")
-    if int(n_samples) < 30:
-        raise ValueError(f"The 'n_samples' parameter of simulate_cohort must be at least 30; got {n_samples!r}.")
-    rng = check_random_state(random_state)
-    fractions = population_fractions or {p: 1 / 3 for p in POPULATIONS}
-    unknown = set(fractions) - set(POPULATIONS)
-    if unknown:
-        raise ValueError(f"The 'population_fractions' parameter of simulate_cohort accepts {POPULATIONS}; got {sorted(unknown)}.")
-    n_per_pop = {p: int(round(n_samples * f)) for p, f in fractions.items()}
-    n_per_pop[max(n_per_pop, key=n_per_pop.get)] += n_samples - sum(n_per_pop.values())
+    if env_variance >= 1 - h2:
+        raise ValueError(f"The 'env_variance' parameter of simulate_cohort must be in [0, 1 - h2) = "
+                         f"[0, {1 - h2:g}) so that some variance is left for noise; got {env_variance!r}.")
+    fractions = _check_fractions(population_fractions)
+    rng = check_random_state(random_state, func="simulate_cohort")
+    n_per_pop = {p: round(n_samples * f) for p, f in fractions.items()}
+    n_per_pop[max(n_per_pop, key=lambda p: n_per_pop[p])] += n_samples - sum(n_per_pop.values())
+    n_per_pop = {p: k for p, k in n_per_pop.items() if k > 0}
 
-    blocks, variant_rows, sample_pop = [], [], None
+    blocks: list[np.ndarray] = []
+    variant_rows: list[pd.DataFrame] = []
+    sample_pop: list[str] = []
     for chrom in range(1, int(n_chromosomes) + 1):
-        g, pos, pops = _simulate_segment(n_per_pop, chrom, segment_length, int(rng.integers(1, 2**31 - 1)), min_maf)
+        g, pos, pops = _simulate_segment(n_per_pop, chrom, segment_length, derive_seed(rng), min_maf)
         blocks.append(g)
-        sample_pop = pops if sample_pop is None else sample_pop
+        sample_pop = sample_pop or pops  # the same people, in the same order, on every segment
         variant_rows.append(pd.DataFrame({"chrom": chrom, "pos": pos}))
     genotypes = np.concatenate(blocks, axis=1)
     variants = pd.concat(variant_rows, ignore_index=True)
@@ -223,7 +282,12 @@ def simulate_cohort(
     freq = genotypes.mean(axis=0) / 2
     maf = np.minimum(freq, 1 - freq)
     eligible = np.flatnonzero(maf >= 0.01)
-    n_causal = min(int(n_causal), eligible.size)
+    if n_causal > eligible.size:
+        raise ValueError(
+            f"The 'n_causal' parameter of simulate_cohort asks for {n_causal} causal variants but the "
+            f"simulation has only {eligible.size} variants with MAF ≥ 1% (of {m}, on {n_chromosomes} segment(s) "
+            f"of {segment_length:g} bp); lower n_causal or simulate more genome (n_chromosomes, segment_length)."
+        )
     causal = np.sort(rng.choice(eligible, n_causal, replace=False))
     g_std = (genotypes[:, causal] - 2 * freq[causal]) / np.sqrt(2 * freq[causal] * (1 - freq[causal]))
     beta_std = rng.normal(size=n_causal)
@@ -242,7 +306,7 @@ def simulate_cohort(
     sex = rng.integers(0, 2, n)
     age = np.clip(rng.normal(55, 10, n), 30, 85).round(1)
     bmi = np.clip(rng.normal(26.5 + 0.8 * (np.array(sample_pop) == "YRI"), 4.5, n), 16, 50).round(1)
-    smoking = (rng.random(n) < 0.22).astype(np.int8)
+    smoking = np.asarray(rng.random(n) < 0.22).astype(np.int8)
     env = 0.6 * (bmi - bmi.mean()) / bmi.std() + 0.8 * (smoking - smoking.mean()) / smoking.std()
     env = env / env.std() * np.sqrt(env_variance) if env_variance > 0 else np.zeros(n)
     noise = rng.normal(0, np.sqrt(1 - h2 - env_variance), n)
