@@ -440,8 +440,8 @@ def _where(param: str, func: str | None) -> str:
     return f"The '{param}' parameter" + (f" of {func}" if func else "")
 
 
-@validate_params({"value": [object], "param": ["str"], "low": [Interval(numbers.Real, None, None)],
-                  "high": [Interval(numbers.Real, None, None)], "func": ["str", None],
+@validate_params({"value": [object], "param": ["str"], "low": [numbers.Real], "high": [numbers.Real],
+                  "func": ["str", None],
                   "closed": [Options({"both", "neither", "left", "right"})]})
 def check_in_range(
     value: Any,
