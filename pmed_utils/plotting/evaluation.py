@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from pmed_utils.evaluation import CVResult, PrecisionRecallResult, RocResult
-from pmed_utils.validation import Interval, check_columns, validate_params
+from pmed_utils.validation import Interval, InvalidParameterError, check_columns, validate_params
 
 __all__ = [
     "plot_roc",
@@ -104,11 +104,12 @@ def plot_rocs(results: Mapping[str, RocResult], *, ax: Axes | None = None, band:
     >>> len(plot_rocs({"a": r, "b": r}).get_lines())
     4
     """
-    ax = _axes(ax)
     for name, res in results.items():
         if not isinstance(res, RocResult):
-            raise TypeError(f"The 'results' parameter of plot_rocs must map names to RocResult; "
-                            f"{name!r} maps to {type(res).__name__}.")
+            raise InvalidParameterError(f"The 'results' parameter of plot_rocs must map names to RocResult; "
+                                        f"{name!r} maps to {type(res).__name__}.")
+    ax = _axes(ax)
+    for name, res in results.items():
         plot_roc(res, ax=ax, label=name, band=band, **kwargs)
     return ax
 
@@ -279,7 +280,8 @@ def plot_cv_folds(cv: CVResult, *, metric: str = "auc", ax: Axes | None = None, 
     """
     if metric not in cv.fold_metrics.columns or metric in ("fold", "n_train", "n_test"):
         allowed = [c for c in cv.fold_metrics.columns if c not in ("fold", "n_train", "n_test")]
-        raise ValueError(f"The 'metric' parameter of plot_cv_folds must be one of {allowed}; got {metric!r}.")
+        raise InvalidParameterError(f"The 'metric' parameter of plot_cv_folds must be one of {allowed}; "
+                                    f"got {metric!r}.")
     ax = _axes(ax, figsize=(4, 4))
     values = cv.fold_metrics[metric].to_numpy(dtype=float)
     kwargs.setdefault("s", 40)
