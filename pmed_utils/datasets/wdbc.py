@@ -7,7 +7,7 @@ from sklearn.datasets import load_breast_cancer
 
 from pmed_utils.validation import validate_params
 
-__all__ = ["load_wdbc", "WDBC_CITATION"]
+__all__ = ["WDBC_CITATION", "load_wdbc"]
 
 WDBC_CITATION = (
     "W. N. Street, W. H. Wolberg and O. L. Mangasarian. Nuclear feature extraction for breast "

@@ -46,9 +46,9 @@ from pmed_utils.evaluation._utility import (
 )
 
 __all__ = [
+    "DEFAULT_THRESHOLDS",
     "CVResult",
     "CalibrationFit",
-    "DEFAULT_THRESHOLDS",
     "DelongComparison",
     "DelongResult",
     "PrecisionRecallResult",

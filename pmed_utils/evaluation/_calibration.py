@@ -12,7 +12,11 @@ from scipy import stats
 from scipy.special import expit
 from sklearn.isotonic import IsotonicRegression
 
-from pmed_utils.evaluation._checks import both_classes, check_probabilities, check_scores
+from pmed_utils.evaluation._checks import (
+    both_classes,
+    check_probabilities,
+    check_scores,
+)
 from pmed_utils.evaluation._thresholds import wilson_bounds
 from pmed_utils.results import Estimate
 from pmed_utils.validation import Interval, Options, validate_params, warn_degenerate
@@ -21,9 +25,9 @@ __all__ = [
     "CalibrationFit",
     "Recalibrator",
     "brier_score",
-    "calibration_table",
     "calibration_intercept_slope",
     "calibration_summary",
+    "calibration_table",
     "recalibrate",
 ]
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from pmed_utils.validation import check_binary_labels, check_finite, check_same_length, warn_degenerate
+from pmed_utils.validation import (
+    check_binary_labels,
+    check_finite,
+    check_same_length,
+    warn_degenerate,
+)
 
 __all__: list[str] = []
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-import numbers
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,13 @@ from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.evaluation._checks import check_scores
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import Interval, check_binary_labels, check_same_length, validate_params, warn_degenerate
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 __all__ = ["CVResult", "cross_validate"]
 

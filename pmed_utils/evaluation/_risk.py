@@ -11,7 +11,11 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from pmed_utils.evaluation._thresholds import wilson_bounds
-from pmed_utils.reproducibility import DEFAULT_RANDOM_STATE, check_random_state, derive_seed
+from pmed_utils.reproducibility import (
+    DEFAULT_RANDOM_STATE,
+    check_random_state,
+    derive_seed,
+)
 from pmed_utils.results import Estimate
 from pmed_utils.validation import (
     Interval,
@@ -22,7 +26,7 @@ from pmed_utils.validation import (
     warn_degenerate,
 )
 
-__all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual", "r2_with_ci", "r2_by_group"]
+__all__ = ["r2_by_group", "r2_with_ci", "risk_by_quantile", "split_by_individual", "top_percentile_odds_ratio"]
 
 _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
 _BOOTSTRAP = "bootstrap percentile"

@@ -15,7 +15,7 @@ from pmed_utils.reproducibility import check_random_state
 from pmed_utils.results import Estimate
 from pmed_utils.validation import Interval, check_same_length, validate_params
 
-__all__ = ["RocResult", "DelongResult", "DelongComparison", "roc_with_ci", "auc_delong", "compare_auc_delong"]
+__all__ = ["DelongComparison", "DelongResult", "RocResult", "auc_delong", "compare_auc_delong", "roc_with_ci"]
 
 _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
 

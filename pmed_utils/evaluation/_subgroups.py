@@ -13,7 +13,13 @@ from pmed_utils.evaluation._calibration import calibration_intercept_slope
 from pmed_utils.evaluation._checks import check_scores
 from pmed_utils.evaluation._roc import auc_delong
 from pmed_utils.evaluation._thresholds import wilson_bounds
-from pmed_utils.validation import Interval, PmedWarning, check_same_length, validate_params, warn_degenerate
+from pmed_utils.validation import (
+    Interval,
+    PmedWarning,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 __all__ = ["subgroup_metrics"]
 

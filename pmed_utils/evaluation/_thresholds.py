@@ -15,7 +15,7 @@ from pmed_utils.evaluation._checks import both_classes, check_scores
 from pmed_utils.results import Estimate
 from pmed_utils.validation import Interval, Options, validate_params, warn_degenerate
 
-__all__ = ["choose_threshold", "wilson_interval", "metrics_at_threshold", "thresholded_report"]
+__all__ = ["choose_threshold", "metrics_at_threshold", "thresholded_report", "wilson_interval"]
 
 _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
 

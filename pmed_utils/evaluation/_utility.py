@@ -9,10 +9,14 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from pmed_utils.evaluation._checks import both_classes, check_probabilities, check_scores
+from pmed_utils.evaluation._checks import (
+    both_classes,
+    check_probabilities,
+    check_scores,
+)
 from pmed_utils.validation import check_finite, validate_params, warn_degenerate
 
-__all__ = ["DEFAULT_THRESHOLDS", "decision_curve", "PrecisionRecallResult", "precision_recall"]
+__all__ = ["DEFAULT_THRESHOLDS", "PrecisionRecallResult", "decision_curve", "precision_recall"]
 
 #: Threshold probabilities 0.01, 0.02, ..., 0.99, each exactly the float its
 #: decimal names (k / 100, so 0.06 and not 0.060000000000000005): a risk equal to

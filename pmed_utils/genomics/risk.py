@@ -12,4 +12,4 @@ from pmed_utils.evaluation._risk import (
     top_percentile_odds_ratio,
 )
 
-__all__ = ["risk_by_quantile", "top_percentile_odds_ratio", "split_by_individual", "r2_with_ci", "r2_by_group"]
+__all__ = ["r2_by_group", "r2_with_ci", "risk_by_quantile", "split_by_individual", "top_percentile_odds_ratio"]

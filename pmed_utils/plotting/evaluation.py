@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numbers
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,16 +11,21 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from pmed_utils.evaluation import CVResult, PrecisionRecallResult, RocResult
-from pmed_utils.validation import Interval, InvalidParameterError, check_columns, validate_params
+from pmed_utils.validation import (
+    Interval,
+    InvalidParameterError,
+    check_columns,
+    validate_params,
+)
 
 __all__ = [
-    "plot_roc",
-    "plot_rocs",
     "plot_calibration",
-    "plot_decision_curve",
     "plot_confusion_matrix",
     "plot_cv_folds",
+    "plot_decision_curve",
     "plot_precision_recall",
+    "plot_roc",
+    "plot_rocs",
 ]
 
 

@@ -48,7 +48,7 @@ def test_overconfident_model_has_slope_below_1_and_shifted_model_has_nonzero_int
     over = 1 / (1 + np.exp(-2 * logit))  # twice as extreme: true slope 0.5
     assert calibration_intercept_slope(y, over).slope.contains(0.5)
     shifted = 1 / (1 + np.exp(-(logit + 1)))  # risks too high by one logit unit: intercept -1
-    intercept, slope = calibration_intercept_slope(y, shifted)
+    intercept = calibration_intercept_slope(y, shifted).intercept
     assert intercept.contains(-1) and not intercept.contains(0)
 
 

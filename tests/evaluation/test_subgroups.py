@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from pmed_utils.evaluation import auc_delong, calibration_intercept_slope, subgroup_metrics, wilson_interval
+from pmed_utils.evaluation import (
+    auc_delong,
+    calibration_intercept_slope,
+    subgroup_metrics,
+    wilson_interval,
+)
 from pmed_utils.validation import DegenerateInputWarning, PmedWarning
 
 

@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report, confusion_matrix, roc_curve
 
-from pmed_utils.evaluation import choose_threshold, metrics_at_threshold, thresholded_report, wilson_interval
+from pmed_utils.evaluation import (
+    choose_threshold,
+    metrics_at_threshold,
+    thresholded_report,
+    wilson_interval,
+)
 from pmed_utils.results import Estimate
 from pmed_utils.validation import DegenerateInputWarning, InvalidParameterError
 
@@ -38,7 +43,7 @@ def test_wilson_matches_closed_form_and_edge_cases():
 def test_youden_threshold_maximises_j_over_all_thresholds():
     y, s = _data()
     t = choose_threshold(y, s, "youden")
-    fpr, tpr, thr = roc_curve(y, s)
+    fpr, tpr, _ = roc_curve(y, s)
     best = np.max(tpr - fpr)
     m = metrics_at_threshold(y, s, t)
     assert m.loc["sensitivity", "value"] + m.loc["specificity", "value"] - 1 == pytest.approx(best)
