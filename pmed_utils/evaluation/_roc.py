@@ -57,6 +57,21 @@ class RocResult:
     n_bootstraps: int
 
 
+def _roc_points(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(fpr, tpr) at every distinct score, from (0, 0): sklearn's ``roc_curve`` without its checks.
+
+    The trapezoidal area under these points is the Mann-Whitney AUC (ties count
+    one half), and linear interpolation between them is the same curve
+    ``roc_curve`` gives (it only drops collinear points).
+    """
+    order = np.argsort(-s, kind="mergesort")
+    s_sorted, y_sorted = s[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(s_sorted)), y_sorted.size - 1]  # last person of each distinct score
+    tps = np.cumsum(y_sorted)[last]
+    fps = (last + 1) - tps
+    return np.r_[0.0, fps / fps[-1]], np.r_[0.0, tps / tps[-1]]
+
+
 @validate_params({
     "y_true": ["array-like"],
     "y_score": ["array-like"],
@@ -133,9 +148,8 @@ def roc_with_ci(
     curves = np.empty((int(n_bootstraps), fpr_grid.size))
     for b in range(int(n_bootstraps)):
         idx = np.concatenate([rng.choice(pos, pos.size), rng.choice(neg, neg.size)])
-        yb, sb = y[idx], s[idx]
-        aucs[b] = roc_auc_score(yb, sb)
-        f, t, _ = roc_curve(yb, sb)
+        f, t = _roc_points(y[idx], s[idx])
+        aucs[b] = np.trapezoid(t, f)
         curves[b] = np.interp(fpr_grid, f, t)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(aucs, [alpha, 1 - alpha])

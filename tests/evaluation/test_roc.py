@@ -189,3 +189,17 @@ def test_paired_delong_test_matches_proc_roc_test(proc):
         (ref["difference_low"], ref["difference_high"]), rel=1e-10)
     assert cmp.difference.value == pytest.approx(ref["auc_a"] - ref["auc_b"], rel=1e-12)
     assert cmp.auc_a == auc_delong(data["y"], data["score_a"]).auc
+
+
+def test_bootstrap_roc_points_equal_sklearn_curve_and_auc_with_ties():
+    from pmed_utils.evaluation._roc import _roc_points
+
+    grid = np.linspace(0, 1, 101)
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 2, 80)
+        s = np.round(rng.normal(size=80) + y, 1)
+        f, t = _roc_points(y, s)
+        f_sk, t_sk, _ = roc_curve(y, s)
+        assert np.trapezoid(t, f) == pytest.approx(roc_auc_score(y, s), abs=1e-15)
+        np.testing.assert_allclose(np.interp(grid, f, t), np.interp(grid, f_sk, t_sk), atol=1e-15)
