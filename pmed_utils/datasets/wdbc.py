@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.datasets import load_breast_cancer
 
-__all__ = ["load_wdbc", "WDBC_CITATION"]
+from pmed_utils.validation import validate_params
+
+__all__ = ["WDBC_CITATION", "load_wdbc"]
 
 WDBC_CITATION = (
     "W. N. Street, W. H. Wolberg and O. L. Mangasarian. Nuclear feature extraction for breast "
@@ -14,6 +16,7 @@ WDBC_CITATION = (
 )
 
 
+@validate_params({})
 def load_wdbc() -> tuple[pd.DataFrame, pd.Series]:
     """Load the 569 fine-needle-aspirate cases as a feature table and a diagnosis.
 

@@ -1,10 +1,14 @@
-"""Evaluation of risk predictions: discrimination, thresholds, calibration, utility, fairness.
+"""Evaluation of risk predictions: discrimination, thresholds, calibration, utility, fairness, risk summaries.
 
 Every chapter evaluates its models with these functions; none computes a ROC
-curve or a cross-validation loop by hand.
+curve or a cross-validation loop by hand. Every estimate with an interval
+(an AUC, an r², an odds ratio, a calibration slope, a proportion) comes back
+as a :class:`pmed_utils.results.Estimate`.
 """
 
 from pmed_utils.evaluation._calibration import (
+    CalibrationFit,
+    Recalibrator,
     brier_score,
     calibration_intercept_slope,
     calibration_summary,
@@ -12,6 +16,13 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
+from pmed_utils.evaluation._risk import (
+    r2_by_group,
+    r2_with_ci,
+    risk_by_quantile,
+    split_by_individual,
+    top_percentile_odds_ratio,
+)
 from pmed_utils.evaluation._roc import (
     DelongComparison,
     DelongResult,
@@ -27,13 +38,21 @@ from pmed_utils.evaluation._thresholds import (
     thresholded_report,
     wilson_interval,
 )
-from pmed_utils.evaluation._utility import PrecisionRecallResult, decision_curve, precision_recall
+from pmed_utils.evaluation._utility import (
+    DEFAULT_THRESHOLDS,
+    PrecisionRecallResult,
+    decision_curve,
+    precision_recall,
+)
 
 __all__ = [
+    "DEFAULT_THRESHOLDS",
     "CVResult",
+    "CalibrationFit",
     "DelongComparison",
     "DelongResult",
     "PrecisionRecallResult",
+    "Recalibrator",
     "RocResult",
     "auc_delong",
     "brier_score",
@@ -46,9 +65,14 @@ __all__ = [
     "decision_curve",
     "metrics_at_threshold",
     "precision_recall",
+    "r2_by_group",
+    "r2_with_ci",
     "recalibrate",
+    "risk_by_quantile",
     "roc_with_ci",
+    "split_by_individual",
     "subgroup_metrics",
     "thresholded_report",
+    "top_percentile_odds_ratio",
     "wilson_interval",
 ]

@@ -4,29 +4,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from pmed_utils.validation import check_binary_labels, check_finite, check_same_length
+from pmed_utils.validation import (
+    check_binary_labels,
+    check_finite,
+    check_same_length,
+    warn_degenerate,
+)
+
+__all__: list[str] = []
 
 
-def check_scores(y_true, y_score, func: str, *, need_both_classes: bool = True):
+def check_scores(y_true, y_score, func: str, *, y_name: str = "y_true",
+                 score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
     """Return (labels int8, scores float) after checking lengths, labels and NaNs.
 
     Raises ValueError for mismatched lengths, labels other than 0/1, NaN or
-    infinite scores, and (if ``need_both_classes``) a single class.
+    infinite scores, and a score that is not 1-D.
     """
-    y = check_binary_labels(y_true, "y_true", func=func)
+    y = check_binary_labels(y_true, y_name, func=func)
     s = np.asarray(y_score)
     if s.ndim == 2 and s.shape[1] == 1:
         s = s[:, 0]
     if s.ndim != 1:
         raise ValueError(
-            f"The 'y_score' parameter of {func} must be 1-D (one score per person); got shape {s.shape}. "
+            f"The '{score_name}' parameter of {func} must be 1-D (one score per person); got shape {s.shape}. "
             "For predict_proba output pass the positive-class column, e.g. proba[:, 1]."
         )
-    check_same_length((y, "y_true"), (s, "y_score"), func=func)
-    s = check_finite(s, "y_score", func=func)
-    if need_both_classes and len(np.unique(y)) < 2:
-        raise ValueError(
-            f"{func} needs both classes in y_true; got only label {int(y[0]) if len(y) else 'none'} "
-            f"in {len(y)} people. A ROC curve or AUC is undefined without cases and controls."
-        )
+    check_same_length((y, y_name), (s, score_name), func=func)
+    s = check_finite(s, score_name, func=func)
     return y, s
+
+
+def both_classes(y: np.ndarray, func: str, *, what: str = "y_true", stacklevel: int = 5) -> bool:
+    """True when ``y`` holds cases and controls; otherwise warn (DegenerateInputWarning) and return False."""
+    counts = np.bincount(y, minlength=2) if len(y) else np.zeros(2, int)
+    if counts.min() > 0:
+        return True
+    missing = "no cases" if counts[1] == 0 else "no controls"
+    warn_degenerate(func, f"{what} has {missing} ({counts[0]} controls, {counts[1]} cases); "
+                    "the statistic needs both classes", stacklevel=stacklevel)
+    return False
+
+
+def check_probabilities(p: np.ndarray, func: str, name: str = "y_prob") -> np.ndarray:
+    """Refuse values outside [0, 1] with a message that names the parameter."""
+    if p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError(
+            f"The '{name}' parameter of {func} must hold probabilities in [0, 1]; got values from "
+            f"{p.min():.3g} to {p.max():.3g}. Calibrate scores first (see recalibrate)."
+        )
+    return p

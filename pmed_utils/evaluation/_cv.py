@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.evaluation._checks import check_scores
-from pmed_utils.reproducibility import check_random_state
-from pmed_utils.validation import check_binary_labels, check_same_length
-
-if TYPE_CHECKING:
-    from sklearn.base import BaseEstimator
+from pmed_utils.reproducibility import derive_seed
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 __all__ = ["CVResult", "cross_validate"]
 
@@ -32,7 +36,9 @@ class CVResult:
     Attributes
     ----------
     fold_metrics : DataFrame
-        One row per fold: fold, n_train, n_test, auc, average_precision, brier.
+        One row per fold: fold, n_train, n_test (int), auc, average_precision,
+        brier (float; NaN where undefined: a test fold with one class has no
+        AUC, scores outside [0, 1] have no Brier score).
     oof_score : ndarray of shape (n,)
         Each person's score from the model that did not see them.
     fold : ndarray of int, shape (n,)
@@ -67,6 +73,16 @@ def _predict_score(model: Any, X) -> np.ndarray:
     return np.asarray(model.predict(X, verbose=0)).reshape(-1)  # Keras
 
 
+@validate_params({
+    "model": [BaseEstimator, "callable"],
+    "X": ["array-like"],
+    "y": ["array-like"],
+    "n_splits": [Interval(numbers.Integral, 2, None)],
+    "groups": ["array-like", None],
+    "random_state": ["random_state"],
+    "fit_kwargs": ["mapping", None],
+    "progress": ["boolean"],
+})
 def cross_validate(
     model: BaseEstimator | Callable[[], Any],
     X: ArrayLike,
@@ -90,12 +106,15 @@ def cross_validate(
     y : array-like of shape (n,)
         0/1 labels.
     n_splits : int, default 5
+        Number of folds (at least 2).
     groups : array-like of shape (n,), optional
         Family or patient identifiers: people with the same group are always
         in the same fold (``StratifiedGroupKFold``), so relatives or several
         images of one patient never straddle training and test.
-    random_state : int, Generator or None, default 0
-        Shuffles the folds; Keras models are seeded from it too.
+    random_state : int, numpy.random.Generator or None, default 0
+        Shuffles the folds (through
+        :func:`~pmed_utils.reproducibility.derive_seed`); Keras models are
+        seeded from it too.
     fit_kwargs : dict, optional
         Passed to ``fit`` (e.g. ``epochs``, ``batch_size`` for Keras).
     progress : bool, default False
@@ -104,6 +123,9 @@ def cross_validate(
     Returns
     -------
     CVResult
+        Per-fold metrics and out-of-fold scores. A test fold with a single
+        class (possible with ``groups``) gets NaN AUC and average precision and
+        a :class:`~pmed_utils.validation.DegenerateInputWarning`.
 
     Examples
     --------
@@ -116,21 +138,13 @@ def cross_validate(
     """
     y = check_binary_labels(y, "y", func="cross_validate")
     check_same_length((X, "X"), (y, "y"), func="cross_validate")
-    if int(n_splits) < 2:
-        raise ValueError(f"The 'n_splits' parameter of cross_validate must be at least 2; got {n_splits!r}.")
     if np.bincount(y, minlength=2).min() < n_splits:
         raise ValueError(
             f"cross_validate needs at least n_splits={n_splits} people of each class; "
             f"got {np.bincount(y, minlength=2).tolist()} (controls, cases)."
         )
-    is_sklearn = hasattr(model, "get_params") and hasattr(model, "fit")
-    if not is_sklearn and not callable(model):
-        raise TypeError(
-            "The 'model' parameter of cross_validate must be a scikit-learn classifier or a function "
-            f"returning a fresh compiled Keras model; got {type(model).__name__}."
-        )
-    rng = check_random_state(random_state)
-    seed = int(rng.integers(2**31 - 1))
+    is_sklearn = isinstance(model, BaseEstimator)
+    seed = derive_seed(random_state, func="cross_validate")
     if groups is None:
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
         splits = splitter.split(np.zeros(len(y)), y)
@@ -153,9 +167,12 @@ def cross_validate(
             fitted = model()
             fitted.fit(take(train), y[train], verbose=0, **(fit_kwargs or {}))
         score = _predict_score(fitted, take(test))
-        check_scores(y[test], score, "cross_validate", need_both_classes=False)
+        check_scores(y[test], score, "cross_validate")
         oof[test], fold_of[test] = score, k
         both = len(np.unique(y[test])) == 2
+        if not both:
+            warn_degenerate("cross_validate", f"test fold {k} has a single class, so its AUC and average "
+                            "precision are undefined", stacklevel=4)
         in_unit = score.min() >= 0 and score.max() <= 1
         rows.append({
             "fold": k,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -10,15 +11,21 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from pmed_utils.evaluation import CVResult, PrecisionRecallResult, RocResult
+from pmed_utils.validation import (
+    Interval,
+    InvalidParameterError,
+    check_columns,
+    validate_params,
+)
 
 __all__ = [
-    "plot_roc",
-    "plot_rocs",
     "plot_calibration",
-    "plot_decision_curve",
     "plot_confusion_matrix",
     "plot_cv_folds",
+    "plot_decision_curve",
     "plot_precision_recall",
+    "plot_roc",
+    "plot_rocs",
 ]
 
 
@@ -28,7 +35,8 @@ def _axes(ax: Axes | None, figsize=(5, 4.5)) -> Axes:
     return ax
 
 
-def plot_roc(result: RocResult, ax: Axes | None = None, label: str | None = None, band: bool = True,
+@validate_params({"result": [RocResult], "ax": [Axes, None], "label": ["str", None], "band": ["boolean"]})
+def plot_roc(result: RocResult, *, ax: Axes | None = None, label: str | None = None, band: bool = True,
              **kwargs) -> Axes:
     """Draw a ROC curve with its bootstrap band; the legend shows AUC and interval.
 
@@ -37,6 +45,7 @@ def plot_roc(result: RocResult, ax: Axes | None = None, label: str | None = None
     result : RocResult
         From :func:`pmed_utils.evaluation.roc_with_ci`.
     ax : Axes, optional
+        Where to draw (default: a new figure).
     label : str, optional
         Model name for the legend.
     band : bool, default True
@@ -47,6 +56,7 @@ def plot_roc(result: RocResult, ax: Axes | None = None, label: str | None = None
     Returns
     -------
     Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -56,14 +66,13 @@ def plot_roc(result: RocResult, ax: Axes | None = None, label: str | None = None
     'False-positive rate (1 − specificity)'
     """
     ax = _axes(ax)
-    low, high = result.auc_ci
-    text = f"AUC {result.auc:.3f} ({low:.3f}–{high:.3f})"
+    text = f"AUC {result.auc:.3f}"
     kwargs.setdefault("label", f"{label}: {text}" if label else text)
     kwargs.setdefault("lw", 2)
     (line,) = ax.plot(result.fpr, result.tpr, drawstyle="steps-post", **kwargs)
     if band:
         ax.fill_between(result.fpr_grid, result.tpr_low, result.tpr_high, color=line.get_color(), alpha=0.15,
-                        lw=0, label=f"{result.confidence:.0%} bootstrap band" if not label else None)
+                        lw=0, label=f"{result.auc.level:.0%} bootstrap band" if not label else None)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1)
     ax.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), xlabel="False-positive rate (1 − specificity)",
            ylabel="True-positive rate (sensitivity)", title=ax.get_title() or "ROC curve")
@@ -72,8 +81,25 @@ def plot_roc(result: RocResult, ax: Axes | None = None, label: str | None = None
     return ax
 
 
-def plot_rocs(results: Mapping[str, RocResult], ax: Axes | None = None, band: bool = False, **kwargs) -> Axes:
+@validate_params({"results": ["mapping"], "ax": [Axes, None], "band": ["boolean"]})
+def plot_rocs(results: Mapping[str, RocResult], *, ax: Axes | None = None, band: bool = False, **kwargs) -> Axes:
     """Several models' ROC curves on one Axes (bands off by default to keep it readable).
+
+    Parameters
+    ----------
+    results : dict of str to RocResult
+        Model name → :func:`pmed_utils.evaluation.roc_with_ci` result.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    band : bool, default False
+        Shade each curve's bootstrap band.
+    **kwargs
+        Passed to :func:`plot_roc` for every curve.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -82,14 +108,35 @@ def plot_rocs(results: Mapping[str, RocResult], ax: Axes | None = None, band: bo
     >>> len(plot_rocs({"a": r, "b": r}).get_lines())
     4
     """
+    for name, res in results.items():
+        if not isinstance(res, RocResult):
+            raise InvalidParameterError(f"The 'results' parameter of plot_rocs must map names to RocResult; "
+                                        f"{name!r} maps to {type(res).__name__}.")
     ax = _axes(ax)
     for name, res in results.items():
         plot_roc(res, ax=ax, label=name, band=band, **kwargs)
     return ax
 
 
-def plot_calibration(table: pd.DataFrame, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
+@validate_params({"table": ["dataframe"], "ax": [Axes, None], "label": ["str", None]})
+def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None, label: str | None = None, **kwargs) -> Axes:
     """Reliability diagram from :func:`pmed_utils.evaluation.calibration_table`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        With columns mean_predicted, observed, low and high.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    label : str, optional
+        Legend entry of the points (default "model").
+    **kwargs
+        Passed to ``Axes.errorbar``.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -98,13 +145,14 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None, label: str | N
     >>> ax.get_ylabel()
     'Observed frequency'
     """
+    check_columns(table, "table", ["mean_predicted", "observed", "low", "high"], func="plot_calibration")
     ax = _axes(ax)
     kwargs.setdefault("marker", "o")
     kwargs.setdefault("capsize", 3)
     kwargs.setdefault("label", label or "model")
     observed = table["observed"].to_numpy(dtype=float)
-    yerr = np.clip(np.vstack([observed - table["ci_low"].to_numpy(dtype=float),
-                              table["ci_high"].to_numpy(dtype=float) - observed]), 0, None)
+    yerr = np.clip(np.vstack([observed - table["low"].to_numpy(dtype=float),
+                              table["high"].to_numpy(dtype=float) - observed]), 0, None)
     ax.errorbar(table["mean_predicted"].to_numpy(dtype=float), observed, yerr=yerr, **kwargs)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted risk", ylabel="Observed frequency",
@@ -113,9 +161,29 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None, label: str | N
     return ax
 
 
-def plot_decision_curve(curve: pd.DataFrame, ax: Axes | None = None, label: str | None = None,
+@validate_params({"curve": ["dataframe"], "ax": [Axes, None], "label": ["str", None],
+                  "show_references": ["boolean"]})
+def plot_decision_curve(curve: pd.DataFrame, *, ax: Axes | None = None, label: str | None = None,
                         show_references: bool = True, **kwargs) -> Axes:
     """Net benefit against threshold probability, with treat-all and treat-none.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        From :func:`pmed_utils.evaluation.decision_curve`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    label : str, optional
+        Legend entry of the model's curve (default "model").
+    show_references : bool, default True
+        Also draw "treat all" and "treat none".
+    **kwargs
+        Passed to ``Axes.plot`` for the model's curve.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -124,6 +192,8 @@ def plot_decision_curve(curve: pd.DataFrame, ax: Axes | None = None, label: str 
     >>> ax.get_xlabel()
     'Threshold probability'
     """
+    check_columns(curve, "curve", ["threshold", "net_benefit_model", "net_benefit_all", "net_benefit_none"],
+                  func="plot_decision_curve")
     ax = _axes(ax, figsize=(6, 4))
     kwargs.setdefault("label", label or "model")
     kwargs.setdefault("lw", 2)
@@ -138,8 +208,23 @@ def plot_decision_curve(curve: pd.DataFrame, ax: Axes | None = None, label: str 
     return ax
 
 
-def plot_confusion_matrix(confusion: pd.DataFrame, ax: Axes | None = None, **kwargs) -> Axes:
+@validate_params({"confusion": ["dataframe"], "ax": [Axes, None]})
+def plot_confusion_matrix(confusion: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
     """Heat map of a confusion matrix (counts annotated), e.g. from ``thresholded_report``.
+
+    Parameters
+    ----------
+    confusion : DataFrame of int
+        Counts, rows = truth, columns = prediction.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    **kwargs
+        Passed to ``Axes.imshow``.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -161,9 +246,31 @@ def plot_confusion_matrix(confusion: pd.DataFrame, ax: Axes | None = None, **kwa
     return ax
 
 
-def plot_cv_folds(cv: CVResult, metric: str = "auc", ax: Axes | None = None, label: str | None = None,
+@validate_params({"cv": [CVResult], "metric": ["str"], "ax": [Axes, None], "label": ["str", None],
+                  "position": [Interval(numbers.Real, None, None)]})
+def plot_cv_folds(cv: CVResult, *, metric: str = "auc", ax: Axes | None = None, label: str | None = None,
                   position: float = 0, **kwargs) -> Axes:
     """One dot per fold and the mean, to show how much a metric moves between folds.
+
+    Parameters
+    ----------
+    cv : CVResult
+        From :func:`pmed_utils.evaluation.cross_validate`.
+    metric : str, default "auc"
+        A column of ``cv.fold_metrics`` (auc, average_precision, brier).
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    label : str, optional
+        Tick label of this model (default: the metric).
+    position : float, default 0
+        x position of the dots (draw several models side by side).
+    **kwargs
+        Passed to ``Axes.scatter``.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------
@@ -175,8 +282,12 @@ def plot_cv_folds(cv: CVResult, metric: str = "auc", ax: Axes | None = None, lab
     >>> len(ax.collections[0].get_offsets())
     3
     """
+    if metric not in cv.fold_metrics.columns or metric in ("fold", "n_train", "n_test"):
+        allowed = [c for c in cv.fold_metrics.columns if c not in ("fold", "n_train", "n_test")]
+        raise InvalidParameterError(f"The 'metric' parameter of plot_cv_folds must be one of {allowed}; "
+                                    f"got {metric!r}.")
     ax = _axes(ax, figsize=(4, 4))
-    values = cv.fold_metrics[metric].to_numpy()
+    values = cv.fold_metrics[metric].to_numpy(dtype=float)
     kwargs.setdefault("s", 40)
     kwargs.setdefault("zorder", 3)
     ax.scatter(np.full(values.size, position), values, **kwargs)
@@ -189,9 +300,26 @@ def plot_cv_folds(cv: CVResult, metric: str = "auc", ax: Axes | None = None, lab
     return ax
 
 
-def plot_precision_recall(result: PrecisionRecallResult, ax: Axes | None = None, label: str | None = None,
+@validate_params({"result": [PrecisionRecallResult], "ax": [Axes, None], "label": ["str", None]})
+def plot_precision_recall(result: PrecisionRecallResult, *, ax: Axes | None = None, label: str | None = None,
                           **kwargs) -> Axes:
     """Precision-recall curve with the no-skill line at the prevalence.
+
+    Parameters
+    ----------
+    result : PrecisionRecallResult
+        From :func:`pmed_utils.evaluation.precision_recall`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    label : str, optional
+        Model name for the legend.
+    **kwargs
+        Passed to ``Axes.plot`` for the curve.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
 
     Examples
     --------

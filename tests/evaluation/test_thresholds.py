@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report, confusion_matrix, roc_curve
 
-from pmed_utils.evaluation import choose_threshold, metrics_at_threshold, thresholded_report, wilson_interval
+from pmed_utils.evaluation import (
+    choose_threshold,
+    metrics_at_threshold,
+    thresholded_report,
+    wilson_interval,
+)
+from pmed_utils.results import Estimate
+from pmed_utils.validation import DegenerateInputWarning, InvalidParameterError
 
 
 def _data(seed=0, n=500):
@@ -13,18 +20,30 @@ def _data(seed=0, n=500):
 
 def test_wilson_matches_closed_form_and_edge_cases():
     # Wilson (1927) interval for 8/10 at 95%: known values 0.4902, 0.9433
-    low, high = wilson_interval(8, 10)
-    assert (round(float(low), 4), round(float(high), 4)) == (0.4902, 0.9433)
-    low, high = wilson_interval(0, 20)
-    assert float(low) == pytest.approx(0, abs=1e-12) and 0.15 < float(high) < 0.18
-    low, high = wilson_interval(0, 0)
-    assert np.isnan(low) and np.isnan(high)
+    est = wilson_interval(8, 10)
+    assert isinstance(est, Estimate) and est.value == 0.8 and est.method == "Wilson"
+    assert (round(est.low, 4), round(est.high, 4)) == (0.4902, 0.9433)
+    # closed form: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)
+    z, k, n = 1.6448536269514722, 3, 17
+    p = k / n
+    centre, half = (p + z**2 / (2 * n)) / (1 + z**2 / n), z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (
+        1 + z**2 / n)
+    est = wilson_interval(k, n, confidence=0.9)
+    assert (est.low, est.high) == pytest.approx((centre - half, centre + half), rel=1e-12) and est.level == 0.9
+    est = wilson_interval(0, 20)
+    assert est.low == 0 and est.high == pytest.approx(1.959964**2 / (20 + 1.959964**2), rel=1e-6)
+    assert wilson_interval(20, 20).high == 1
+    with pytest.warns(DegenerateInputWarning, match="no trials"):
+        est = wilson_interval(0, 0)
+    assert np.isnan(est.value) and np.isnan(est.low) and np.isnan(est.high)
+    with pytest.raises(ValueError, match="'successes' parameter of wilson_interval must be at most trials=3"):
+        wilson_interval(4, 3)
 
 
 def test_youden_threshold_maximises_j_over_all_thresholds():
     y, s = _data()
     t = choose_threshold(y, s, "youden")
-    fpr, tpr, thr = roc_curve(y, s)
+    fpr, tpr, _ = roc_curve(y, s)
     best = np.max(tpr - fpr)
     m = metrics_at_threshold(y, s, t)
     assert m.loc["sensitivity", "value"] + m.loc["specificity", "value"] - 1 == pytest.approx(best)
@@ -49,8 +68,13 @@ def test_threshold_method_errors():
         choose_threshold(y, s, "f1")
     with pytest.raises(ValueError, match="needs a 'target'"):
         choose_threshold(y, s, "sensitivity")
-    with pytest.raises(ValueError, match="'target' parameter"):
+    with pytest.raises(InvalidParameterError, match="'target' parameter of choose_threshold"):
         choose_threshold(y, s, "specificity", target=1.5)
+
+
+def test_choose_threshold_with_a_single_class_warns_and_gives_nan():
+    with pytest.warns(DegenerateInputWarning, match="no controls"):
+        assert np.isnan(choose_threshold([1, 1, 1], [0.2, 0.5, 0.9]))
 
 
 def test_metrics_match_confusion_matrix_counts():
@@ -62,11 +86,15 @@ def test_metrics_match_confusion_matrix_counts():
     assert m.loc["specificity", "value"] == pytest.approx(tn / (tn + fp))
     assert m.loc["ppv", "value"] == pytest.approx(tp / (tp + fp))
     assert m.loc["npv", "value"] == pytest.approx(tn / (tn + fn))
-    assert (m["ci_low"] <= m["value"]).all() and (m["value"] <= m["ci_high"]).all()
+    assert (m["low"] <= m["value"]).all() and (m["value"] <= m["high"]).all()
+    sens = wilson_interval(int(tp), int(tp + fn))
+    assert m.loc["sensitivity", ["value", "low", "high", "level"]].tolist() == pytest.approx(
+        [sens.value, sens.low, sens.high, 0.95])
 
 
-def test_nobody_flagged_gives_nan_ppv_not_a_crash():
-    m = metrics_at_threshold([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], threshold=0.9)
+def test_nobody_flagged_gives_nan_ppv_with_a_warning_not_a_crash():
+    with pytest.warns(DegenerateInputWarning, match="ppv have an empty denominator"):
+        m = metrics_at_threshold([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], threshold=0.9)
     assert np.isnan(m.loc["ppv", "value"]) and m.loc["sensitivity", "value"] == 0
 
 

@@ -3,7 +3,10 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 import numpy as np
+import pytest
+from matplotlib.axes import Axes
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
@@ -41,7 +44,8 @@ def test_plot_roc_draws_the_curve_band_and_auc_in_legend():
     np.testing.assert_allclose(curve.get_ydata(), res.tpr)
     band = ax.collections[0].get_paths()[0].vertices
     assert band[:, 1].min() == np.min(res.tpr_low) and np.isclose(band[:, 1].max(), np.max(res.tpr_high))
-    assert f"{res.auc:.3f}" in ax.get_legend().get_texts()[0].get_text()
+    legend = ax.get_legend().get_texts()[0].get_text()
+    assert legend == f"m: AUC {res.auc.value:.3f} (95% CI {res.auc.low:.3f}–{res.auc.high:.3f})"
     assert ax.get_xlabel() and ax.get_ylabel()
 
 
@@ -59,6 +63,9 @@ def test_plot_calibration_points_are_the_table():
     x, yy = ax.get_lines()[0].get_data()
     np.testing.assert_allclose(x, table["mean_predicted"])
     np.testing.assert_allclose(yy, table["observed"])
+    # error bars span the Wilson interval
+    segments = ax.collections[0].get_segments()
+    np.testing.assert_allclose([seg[:, 1] for seg in segments], table[["low", "high"]].to_numpy())
 
 
 def test_plot_decision_curve_lines_are_the_net_benefits():
@@ -82,6 +89,9 @@ def test_plot_cv_folds_dots_are_fold_metrics():
     cv = cross_validate(LogisticRegression(), X, y, n_splits=4)
     ax = plot_cv_folds(cv, label="LR")
     np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 1], cv.fold_metrics["auc"])
+    assert ax.collections[1].get_segments()[0][0, 1] == pytest.approx(cv.fold_metrics["auc"].mean())
+    with pytest.raises(ValueError, match="'metric' parameter of plot_cv_folds must be one of"):
+        plot_cv_folds(cv, metric="n_test")
 
 
 def test_plot_precision_recall_curve_and_baseline():
@@ -90,3 +100,17 @@ def test_plot_precision_recall_curve_and_baseline():
     ax = plot_precision_recall(pr)
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), pr.precision)
     assert ax.get_lines()[1].get_ydata()[0] == pr.prevalence
+
+
+def test_plots_draw_on_the_given_axes_and_refuse_a_positional_or_wrong_ax():
+    y, s = _scores()
+    res = roc_with_ci(y, s, n_bootstraps=20)
+    _, ax = plt.subplots()
+    assert plot_roc(res, ax=ax) is ax and isinstance(ax, Axes)
+    with pytest.raises(TypeError):
+        plot_roc(res, ax)  # ax is keyword-only
+    with pytest.raises(ValueError, match="'ax' parameter of plot_precision_recall"):
+        plot_precision_recall(precision_recall(y, s), ax="left")
+    with pytest.raises(ValueError, match="'results' parameter of plot_rocs must map names to RocResult"):
+        plot_rocs({"a": res, "b": 0.8})
+    plt.close("all")
