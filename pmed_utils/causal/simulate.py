@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,7 +189,7 @@ def _simulate(cohort: Cohort, variant_id: str | None, base_effect: float, carrie
     return TrialData(covariates, treatment, outcome, truth, randomised=confounding == 0)
 
 
-_COMMON = {
+_COMMON: dict[str, list[Any]] = {
     "cohort": [Cohort],
     "variant_id": ["str", None],
     "base_effect": [Interval(numbers.Real, None, None)],
