@@ -126,7 +126,7 @@ def brier_score(y_true: ArrayLike, y_prob: ArrayLike) -> float:
     y, p = check_scores(y_true, y_prob, "brier_score", score_name="y_prob")
     check_probabilities(p, "brier_score")
     if not len(y):
-        warn_degenerate("brier_score", "there are no people", stacklevel=4)
+        warn_degenerate("brier_score", "there are no people")
         return float("nan")
     return float(np.round(np.mean((p - y) ** 2), 15))
 
@@ -247,14 +247,12 @@ def calibration_intercept_slope(y_true: ArrayLike, y_prob: ArrayLike, *, confide
     citl = _newton_logistic(ones, y.astype(float), lp)
     intercept = estimate(citl, 0) if citl is not None else nan
     if np.ptp(lp) == 0:
-        warn_degenerate("calibration_intercept_slope", "the predicted risk is constant, so the slope is undefined",
-                        stacklevel=4)
+        warn_degenerate("calibration_intercept_slope", "the predicted risk is constant, so the slope is undefined")
         return CalibrationFit(intercept, nan)
     fit = _newton_logistic(np.column_stack([ones, lp]), y.astype(float), np.zeros(len(y)))
     if fit is None:
         warn_degenerate("calibration_intercept_slope",
-                        "the predicted risk separates cases from controls perfectly, so the slope is infinite",
-                        stacklevel=4)
+                        "the predicted risk separates cases from controls perfectly, so the slope is infinite")
         return CalibrationFit(intercept, nan)
     return CalibrationFit(intercept, estimate(fit, 1))
 
@@ -372,7 +370,7 @@ class Recalibrator:
         x = self._features(s)
         fit = _newton_logistic(np.column_stack([np.ones(len(x)), x]), target, np.zeros(len(x)))
         if fit is None:
-            warn_degenerate("Recalibrator.fit", "the validation score is constant", stacklevel=4)
+            warn_degenerate("Recalibrator.fit", "the validation score is constant")
             self.intercept_ = self.slope_ = float("nan")
         else:
             self.intercept_, self.slope_ = (float(v) for v in fit[0])

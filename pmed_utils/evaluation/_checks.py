@@ -35,14 +35,14 @@ def check_scores(y_true, y_score, func: str, *, y_name: str = "y_true",
     return y, s
 
 
-def both_classes(y: np.ndarray, func: str, *, what: str = "y_true", stacklevel: int = 5) -> bool:
+def both_classes(y: np.ndarray, func: str, *, what: str = "y_true") -> bool:
     """True when ``y`` holds cases and controls; otherwise warn (DegenerateInputWarning) and return False."""
     counts = np.bincount(y, minlength=2) if len(y) else np.zeros(2, int)
     if counts.min() > 0:
         return True
     missing = "no cases" if counts[1] == 0 else "no controls"
     warn_degenerate(func, f"{what} has {missing} ({counts[0]} controls, {counts[1]} cases); "
-                    "the statistic needs both classes", stacklevel=stacklevel)
+                    "the statistic needs both classes")
     return False
 
 

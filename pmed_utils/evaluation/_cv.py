@@ -172,7 +172,7 @@ def cross_validate(
         both = len(np.unique(y[test])) == 2
         if not both:
             warn_degenerate("cross_validate", f"test fold {k} has a single class, so its AUC and average "
-                            "precision are undefined", stacklevel=4)
+                            "precision are undefined")
         in_unit = score.min() >= 0 and score.max() <= 1
         rows.append({
             "fold": k,

@@ -119,7 +119,7 @@ def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent:
     check_same_length((s, "score"), (y, "disease"), func="top_percentile_odds_ratio")
     nan = Estimate(np.nan, np.nan, np.nan, confidence, "Woolf")
     if s.size == 0:
-        warn_degenerate("top_percentile_odds_ratio", "there are no people", stacklevel=4)
+        warn_degenerate("top_percentile_odds_ratio", "there are no people")
         return nan
     top = s >= np.quantile(s, 1 - top_percent / 100)
     cells = {"cases in the top group": int((top & (y == 1)).sum()),
@@ -128,7 +128,7 @@ def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent:
              "controls in the rest": int((~top & (y == 0)).sum())}
     empty = [name for name, count in cells.items() if count == 0]
     if empty:
-        warn_degenerate("top_percentile_odds_ratio", f"there are no {' and no '.join(empty)}", stacklevel=4)
+        warn_degenerate("top_percentile_odds_ratio", f"there are no {' and no '.join(empty)}")
         return nan
     a, b, c, d = cells.values()
     log_or = np.log(a * d / (b * c))
@@ -230,7 +230,7 @@ def _r2_and_bootstrap(s: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_
     elif np.ptp(y) == 0:
         reason = f"the target is constant in {who}"
     if reason:
-        warn_degenerate(func, reason, stacklevel=5)
+        warn_degenerate(func, reason)
         return float("nan"), np.full(int(n_bootstraps), np.nan)
     boot = rng.integers(0, s.size, (int(n_bootstraps), s.size))
     return float(_rowwise_r2(s[None, :], y[None, :])[0]), _rowwise_r2(s[boot], y[boot])

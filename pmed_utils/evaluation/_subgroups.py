@@ -94,11 +94,10 @@ def subgroup_metrics(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, t
         n, cases = int(mask.sum()), int(yg.sum())
         small = n < min_group_size
         if n == 0:
-            warn_degenerate("subgroup_metrics", f"subgroup {g!r} is empty", stacklevel=4)
+            warn_degenerate("subgroup_metrics", f"subgroup {g!r} is empty")
         elif cases in (0, n):
             warn_degenerate("subgroup_metrics", f"subgroup {g!r} has a single class ({n} "
-                            f"{'controls' if cases == 0 else 'cases'}), so its AUC and calibration are undefined",
-                            stacklevel=4)
+                            f"{'controls' if cases == 0 else 'cases'}), so its AUC and calibration are undefined")
         elif small:
             warnings.warn(f"subgroup_metrics: subgroup {g!r} has only {n} people (fewer than "
                           f"min_group_size={min_group_size}); its metrics are unreliable.", PmedWarning,

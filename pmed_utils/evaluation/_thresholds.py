@@ -129,7 +129,7 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Es
         raise ValueError(f"The 'successes' parameter of wilson_interval must be at most trials={trials}; "
                          f"got {successes}.")
     if trials == 0:
-        warn_degenerate("wilson_interval", "there are no trials", stacklevel=4)
+        warn_degenerate("wilson_interval", "there are no trials")
         return Estimate(np.nan, np.nan, np.nan, confidence, "Wilson")
     low, high = wilson_bounds(successes, trials, confidence)
     return Estimate(successes / trials, float(low), float(high), confidence, "Wilson")
@@ -193,7 +193,7 @@ def metrics_at_threshold(
     den = np.array([v[1] for v in rows.values()], dtype=float)
     if (den == 0).any():
         empty = [name for name, (_, d) in rows.items() if d == 0]
-        warn_degenerate("metrics_at_threshold", f"{', '.join(empty)} have an empty denominator", stacklevel=4)
+        warn_degenerate("metrics_at_threshold", f"{', '.join(empty)} have an empty denominator")
     low, high = wilson_bounds(num, den, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num / den

@@ -70,7 +70,7 @@ def decision_curve(y_true: ArrayLike, y_prob: ArrayLike, thresholds: ArrayLike |
                              f"{t.min():g} to {t.max():g}.")
     n = len(y)
     if n == 0:
-        warn_degenerate("decision_curve", "there are no people", stacklevel=4)
+        warn_degenerate("decision_curve", "there are no people")
         nan = np.full(t.size, np.nan)
         return pd.DataFrame({"threshold": t, "net_benefit_model": nan, "net_benefit_all": nan,
                              "net_benefit_none": np.zeros_like(t)})
