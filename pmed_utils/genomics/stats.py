@@ -381,19 +381,21 @@ def hwe_exact_pvalues_from_counts(counts: ArrayLike, *, block_size: int = 2048) 
 def _heterozygosity_f(g: np.ndarray, p: np.ndarray, block_size: int) -> np.ndarray:
     """F per sample with given frequencies; NaN (no warning) where no called variant is informative."""
     h = np.nan_to_num(2 * p * (1 - p))  # a variant with no calls contributes nothing
+    informative = h > 0
 
     def block(cols: slice) -> np.ndarray:
         b = g[:, cols]
         # expected over called variants only = all variants minus the missing ones
         return np.stack([np.add.reduce(b == 1, axis=1, dtype=np.int64).astype(np.float64),
-                         (b < 0).astype(np.float32) @ h[cols].astype(np.float32)])
+                         (b < 0).astype(np.float32) @ h[cols].astype(np.float32),
+                         np.add.reduce((b >= 0) & informative[cols], axis=1, dtype=np.int64).astype(np.float64)])
 
     sums = (np.sum(map_variant_blocks(block, g.shape[1], block_size), axis=0) if g.shape[1]
-            else np.zeros((2, len(g))))
+            else np.zeros((3, len(g))))
     expected = h.sum() - sums[1]
-    informative = expected > 1e-12 * max(h.sum(), 1.0)
+    has_info = sums[2] > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(informative, 1 - sums[0] / np.where(informative, expected, 1.0), np.nan)
+        return np.where(has_info, 1 - sums[0] / np.where(has_info, expected, 1.0), np.nan)
 
 
 @validate_params({"genotypes": ["array-like"], "frequencies": ["array-like", None], "block_size": _BLOCK})
