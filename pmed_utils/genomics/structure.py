@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.preprocessing import GenotypeScaler
@@ -24,51 +26,57 @@ _SMALL_EPSILON = 2.0 ** -44
 
 
 def _exceeds_band(g: np.ndarray, window: int, r2_max: float) -> np.ndarray:
-    """``out[a, d - 1]``: whether variants a and a + d (d < window) have r² > r2_max.
+    """``out[a, d - 1]``: whether variants a and a + d (0 < d < window) have r² > r2_max.
 
     r² is the squared Pearson correlation of the dosages over the people
     called at both variants (as PLINK 2 computes it from hardcalls). Sums of
     integer dosages are exact in float32 products; the comparison
     cov² > r2_max · var_a · var_b is made in float64 without dividing, so a
-    pair with no variance never counts.
+    pair with no variance never counts. Blocks of ``window`` variants are
+    compared with themselves and the next ``window - 1``, converted from int8
+    one block at a time.
     """
     n, m = g.shape
     width = window - 1
-    out = np.zeros((m, max(width, 0)), bool)
-    called = g >= 0
-    has_missing = not called.all()
-    x = np.where(called, g, 0).astype(np.float32)
-    mask = called.astype(np.float32)
-    sq = x * x
-    for start in range(0, m, window):
-        stop = min(start + window, m)
-        part = slice(start, min(stop + width, m))
-        xb, xp = x[:, start:stop], x[:, part]
-        dot = (xb.T @ xp).astype(np.float64)
-        if has_missing:
-            mb, mp = mask[:, start:stop], mask[:, part]
-            pairs = (mb.T @ mp).astype(np.float64)
-            sum_a = (xb.T @ mp).astype(np.float64)
-            sum_b = (mb.T @ xp).astype(np.float64)
-            sq_a = (sq[:, start:stop].T @ mp).astype(np.float64)
-            sq_b = (mb.T @ sq[:, part]).astype(np.float64)
+
+    def block(cols: slice) -> np.ndarray:
+        start, stop = cols.start, cols.stop
+        part = g[:, start:min(stop + width, m)]
+        called = part >= 0
+        x = np.where(called, part, 0).astype(np.float32)
+        k = stop - start
+        xb = x[:, :k]
+        dot = (xb.T @ x).astype(np.float64)
+        if called.all():
+            s = x.sum(axis=0, dtype=np.float64)
+            q = (x * x).sum(axis=0, dtype=np.float64)
+            pairs: np.ndarray | float = float(n)
+            sum_a, sum_b = s[:k, None], s[None, :]
+            sq_a, sq_b = q[:k, None], q[None, :]
         else:
-            pairs = np.full(dot.shape, float(n))
-            s, q = x.sum(axis=0, dtype=np.float64), sq.sum(axis=0, dtype=np.float64)
-            sum_a = np.broadcast_to(s[start:stop, None], dot.shape)
-            sum_b = np.broadcast_to(s[None, part], dot.shape)
-            sq_a = np.broadcast_to(q[start:stop, None], dot.shape)
-            sq_b = np.broadcast_to(q[None, part], dot.shape)
+            mask = called.astype(np.float32)
+            sq = x * x
+            mb = mask[:, :k]
+            pairs = (mb.T @ mask).astype(np.float64)
+            sum_a = (xb.T @ mask).astype(np.float64)
+            sum_b = (mb.T @ x).astype(np.float64)
+            sq_a = (sq[:, :k].T @ mask).astype(np.float64)
+            sq_b = (mb.T @ sq).astype(np.float64)
         cov = dot * pairs - sum_a * sum_b
         var_a = sq_a * pairs - sum_a ** 2
         var_b = sq_b * pairs - sum_b ** 2
         hit = cov * cov > r2_max * var_a * var_b
-        rows = np.arange(stop - start)
+        out = np.zeros((k, width), bool)
+        rows = np.arange(k)
         for d in range(1, window):
-            cols = rows + d
-            ok = start + cols < m
-            out[start + rows[ok], d - 1] = hit[rows[ok], cols[ok]]
-    return out
+            ok = rows + d < hit.shape[1]
+            out[rows[ok], d - 1] = hit[rows[ok], rows[ok] + d]
+        return out
+
+    if m == 0:
+        return np.zeros((0, width), bool)
+    # blocks on all cores, BLAS on one thread each (small products are slow with many BLAS threads)
+    return np.concatenate(map_variant_blocks(block, m, window))
 
 
 def _indep_pairwise(exceeds: np.ndarray, major_freq: np.ndarray, uninformative: np.ndarray, window: int,
@@ -83,31 +91,35 @@ def _indep_pairwise(exceeds: np.ndarray, major_freq: np.ndarray, uninformative: 
     one on a tie). Passes repeat until a pass removes nothing.
     """
     m = len(major_freq)
-    removed = uninformative.copy()
-    unchecked = np.arange(1, m + 1)  # first partner each variant has not been compared with
+    pairs = exceeds.tolist()
+    freq = major_freq.tolist()
+    removed = uninformative.tolist()
+    unchecked = list(range(1, m + 1))  # first partner each variant has not been compared with yet
     start, end = 0, min(window, m)
     members = list(range(end))
     while True:
-        while True:
-            n_removed = int(removed[members].sum())
+        changed = True
+        while changed:
+            changed = False
             for pos, a in enumerate(members):
-                if removed[a]:
+                if removed[a] or unchecked[a] >= end:
                     continue
-                later = [b for b in members[pos + 1:] if not removed[b] and b >= unchecked[a]]
+                first = bisect.bisect_left(members, unchecked[a], pos + 1)
                 unchecked[a] = end
-                for k, b in enumerate(later):
-                    if exceeds[a, b - a - 1]:
-                        if major_freq[a] > major_freq[b] * (1 + _SMALL_EPSILON):
-                            removed[a] = True
-                        else:
-                            removed[b] = True
-                            rest = [c for c in later[k + 1:] if not removed[c]]
-                            unchecked[a] = rest[0] if rest else end
-                        break
-            if int(removed[members].sum()) == n_removed:
-                break
+                row = pairs[a]
+                for i in range(first, len(members)):
+                    b = members[i]
+                    if removed[b] or not row[b - a - 1]:
+                        continue
+                    changed = True
+                    if freq[a] > freq[b] * (1 + _SMALL_EPSILON):
+                        removed[a] = True
+                    else:
+                        removed[b] = True
+                        unchecked[a] = next((c for c in members[i + 1:] if not removed[c]), end)
+                    break
         if end == m:
-            return removed
+            return np.array(removed, bool)
         start += step
         new_end = min(start + window, m)
         members = [i for i in members if i >= start and not removed[i]] + list(range(end, new_end))
