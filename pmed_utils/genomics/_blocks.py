@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numbers
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
 

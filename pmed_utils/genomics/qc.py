@@ -47,7 +47,7 @@ from pmed_utils.genomics.stats import (  # noqa: F401
 from pmed_utils.reproducibility import check_random_state
 from pmed_utils.validation import Interval, check_same_length, validate_params
 
-__all__ = ["find_duplicates", "QCResult", "filter_samples", "filter_variants", "quality_control"]
+__all__ = ["QCResult", "filter_samples", "filter_variants", "find_duplicates", "quality_control"]
 
 _RATE = [Interval(numbers.Real, 0, 1)]
 

@@ -21,15 +21,15 @@ from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.validation import Interval, validate_params, warn_degenerate
 
 __all__ = [
-    "variant_counts",
-    "genotype_counts",
-    "call_rate_per_sample",
-    "call_rate_per_variant",
     "allele_frequencies",
     "allele_frequencies_from_counts",
+    "call_rate_per_sample",
+    "call_rate_per_variant",
+    "genotype_counts",
+    "heterozygosity_f",
     "hwe_exact_pvalues",
     "hwe_exact_pvalues_from_counts",
-    "heterozygosity_f",
+    "variant_counts",
 ]
 
 _BLOCK = [Interval(numbers.Integral, 1, None)]

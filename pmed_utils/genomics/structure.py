@@ -17,9 +17,14 @@ from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.preprocessing import GenotypeScaler
 from pmed_utils.genomics.stats import variant_counts
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import DegenerateInputWarning, Interval, check_columns, validate_params
+from pmed_utils.validation import (
+    DegenerateInputWarning,
+    Interval,
+    check_columns,
+    validate_params,
+)
 
-__all__ = ["ld_prune", "GenotypePCA", "genotype_pca"]
+__all__ = ["GenotypePCA", "genotype_pca", "ld_prune"]
 
 # PLINK 2 keeps the first variant of a pair unless its major-allele frequency is larger by more than this.
 _SMALL_EPSILON = 2.0 ** -44

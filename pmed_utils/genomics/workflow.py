@@ -18,6 +18,7 @@ from pmed_utils.genomics.qc import QCResult, quality_control
 from pmed_utils.genomics.risk import split_by_individual
 from pmed_utils.genomics.simulate import Cohort, simulate_cohort
 from pmed_utils.genomics.structure import GenotypePCA, genotype_pca, ld_prune
+from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import Interval, validate_params
 
 __all__ = ["AnalysisCohort", "prepare_cohort"]
@@ -121,15 +122,16 @@ def prepare_cohort(n_samples: int = 6000, *, n_chromosomes: int = 7, segment_len
     >>> sorted(data.split), data.covariates.shape[1]
     (['test', 'train', 'validation'], 6)
     """
+    # An int seeds every step (the chapters' numbers); a Generator or None gives one derived int seed.
+    seed = int(random_state) if isinstance(random_state, (int, np.integer)) else derive_seed(random_state)
     cohort = simulate_cohort(n_samples, n_chromosomes=n_chromosomes, segment_length=segment_length, h2=h2,
-                             prevalence=prevalence, n_causal=n_causal, random_state=random_state)
-    qc = quality_control(GenotypeData(cohort.genotypes, cohort.variants, cohort.samples),
-                         random_state=random_state)
+                             prevalence=prevalence, n_causal=n_causal, random_state=seed)
+    qc = quality_control(GenotypeData(cohort.genotypes, cohort.variants, cohort.samples), random_state=seed)
     g, variants, samples = qc.data
-    split = split_by_individual(len(samples), stratify=samples["disease"], random_state=random_state)
+    split = split_by_individual(len(samples), stratify=samples["disease"], random_state=seed)
     train = split["train"]
     pruned = ld_prune(g[train], variants, r2_max=0.2)
-    pca = genotype_pca(g[train][:, pruned], n_components=n_pcs, random_state=random_state)
+    pca = genotype_pca(g[train][:, pruned], n_components=n_pcs, random_state=seed)
     pcs = pca.transform(g[:, pruned])
     covariates = np.column_stack([samples[["sex", "age"]].to_numpy(float), pcs])
     # Truth has one entry per simulated person (a duplicated sample shares its original's);

@@ -6,8 +6,8 @@ from scipy.special import gammaln
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
+from pmed_utils.genomics.preprocessing import impute_mean
 from pmed_utils.genomics.prs import polygenic_score
-from pmed_utils.validation import DegenerateInputWarning
 from pmed_utils.genomics.stats import (
     allele_frequencies_from_counts,
     call_rate_per_sample,
@@ -16,7 +16,7 @@ from pmed_utils.genomics.stats import (
     hwe_exact_pvalues_from_counts,
     variant_counts,
 )
-from pmed_utils.genomics.preprocessing import impute_mean
+from pmed_utils.validation import DegenerateInputWarning
 
 
 @pytest.fixture(scope="module")
@@ -135,4 +135,4 @@ def test_impute_mean_gives_nan_with_a_warning_for_variants_without_calls():
 
 def test_map_variant_blocks_keeps_order_with_threads():
     out = map_variant_blocks(lambda s: list(range(s.start, s.stop)), 1000, 7, n_threads=2)
-    assert sum(out, []) == list(range(1000))
+    assert [i for part in out for i in part] == list(range(1000))

@@ -48,7 +48,7 @@ def test_scaler_fit_equals_numpy_on_the_training_people(messy):
     np.testing.assert_allclose(z, expected, rtol=1e-10, atol=1e-12)
     assert (z[:, 3] == 0).all()  # the monomorphic variant carries no information
     # the old two-step route gives the same scale
-    z_old, m_old, s_old = standardize(impute_mean(messy))
+    z_old, _, s_old = standardize(impute_mean(messy))
     np.testing.assert_allclose(scaler.fit_transform(messy), z_old, atol=1e-5)
     np.testing.assert_allclose(scaler.sds_, s_old, rtol=1e-5)
 

@@ -107,7 +107,7 @@ def test_genotype_pca_equals_exact_svd_and_projects_new_people(two_populations):
     g = two_populations
     pca = genotype_pca(g[:80], n_components=2, random_state=0)
     z = pca.scaler.transform(g[:80], dtype="float64")
-    u, s, vt = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)
+    _, s, vt = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)
     # PC1 (the populations) is well separated from the rest; PC2 is noise, so only PC1 is identifiable
     np.testing.assert_allclose(np.abs(pca.loadings[0]), np.abs(vt[0]), atol=2e-4)
     np.testing.assert_allclose(pca.explained_variance_ratio[0], s[0] ** 2 / (s ** 2).sum(), rtol=1e-4)

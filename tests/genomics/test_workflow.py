@@ -41,7 +41,7 @@ def test_prepare_cohort_holds_the_qc_result_as_a_dataset(data):
 
 
 def test_prepare_cohort_same_seed_same_cohort():
-    kwargs = dict(n_chromosomes=1, segment_length=100_000, n_causal=10, n_pcs=2)
+    kwargs = {"n_chromosomes": 1, "segment_length": 100_000, "n_causal": 10, "n_pcs": 2}
     a, b = prepare_cohort(120, random_state=8, **kwargs), prepare_cohort(120, random_state=8, **kwargs)
     np.testing.assert_array_equal(a.genotypes, b.genotypes)
     np.testing.assert_array_equal(a.covariates, b.covariates)
