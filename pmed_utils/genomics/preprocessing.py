@@ -136,6 +136,48 @@ class GenotypeScaler:
             self.sds_ = np.sqrt(centred_ss / g.shape[0]) if g.shape[0] else np.full(len(means), np.nan)
         return self
 
+    @classmethod
+    @validate_params({"frequencies": ["array-like"]})
+    def from_frequencies(cls, frequencies: ArrayLike) -> GenotypeScaler:
+        """A scaler set from known alternative-allele frequencies instead of fitted on people.
+
+        As PLINK's ``--read-freq``: the mean dosage is 2p and the SD its
+        Hardy–Weinberg value √(2p(1 − p)). Frequencies of 0 make ``impute``
+        fill missing calls with 0 (PLINK's ``no-mean-imputation``).
+
+        Parameters
+        ----------
+        frequencies : array-like of float in [0, 1], shape (n_variants,)
+            Alternative-allele frequency per variant.
+
+        Returns
+        -------
+        GenotypeScaler
+            With ``means_``, ``sds_`` set; ``counts_`` is empty and ``n_samples_`` is 0.
+
+        Examples
+        --------
+        >>> scaler = GenotypeScaler.from_frequencies([0.5, 0.0])
+        >>> scaler.means_.tolist(), scaler.sds_.round(4).tolist()
+        ([1.0, 0.0], [0.7071, 0.0])
+        >>> scaler.impute(np.array([[-1, -1], [2, 1]], np.int8)).tolist()
+        [[1.0, 0.0], [2.0, 1.0]]
+        """
+        try:
+            p = np.asarray(frequencies, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("The 'frequencies' parameter of from_frequencies must be numeric.") from None
+        if p.ndim != 1 or not np.all((p >= 0) & (p <= 1)):
+            raise ValueError("The 'frequencies' parameter of from_frequencies must be a 1-D array of values in "
+                             f"[0, 1] (no NaN); got shape {p.shape}.")
+        scaler = cls()
+        scaler.means_ = 2 * p
+        scaler.sds_ = np.sqrt(2 * p * (1 - p))
+        scaler.centred_sum_squares_ = np.full(len(p), np.nan)
+        scaler.counts_ = np.zeros((0, 4), np.int64)
+        scaler.n_samples_ = 0
+        return scaler
+
     def _columns(self, g: np.ndarray, variants: ArrayLike | slice | None, func: str) -> np.ndarray | slice:
         if not hasattr(self, "means_"):
             raise ValueError(f"{func}: this GenotypeScaler is not fitted yet; call fit(training_genotypes) first.")

@@ -97,3 +97,31 @@ def test_scaler_misuse_is_refused_with_a_clear_message(messy):
         scaler.transform(messy, dtype="int8")
     with pytest.raises(ValueError, match="only 0, 1, 2"):
         scaler.fit(np.full((3, 2), 5))
+
+
+def test_scaler_from_frequencies_uses_hardy_weinberg_moments():
+    p = np.array([0.1, 0.5, 0.0])
+    scaler = GenotypeScaler.from_frequencies(p)
+    np.testing.assert_allclose(scaler.means_, 2 * p)
+    np.testing.assert_allclose(scaler.sds_, np.sqrt(2 * p * (1 - p)))
+    g = np.array([[-1, 2, -1], [1, -1, 1]], np.int8)
+    np.testing.assert_allclose(scaler.impute(g), [[0.2, 2, 0], [1, 1, 1]])
+    np.testing.assert_allclose(scaler.transform(g, dtype="float64")[1, :2], [(1 - 0.2) / np.sqrt(0.18), 0])
+    with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
+        GenotypeScaler.from_frequencies([0.2, 1.5])
+
+
+def test_scaler_gives_what_the_gwas_and_score_loops_use(messy):
+    """The replacement for the private helpers gwas.py and prs.py import from qc today."""
+    from pmed_utils.genomics.preprocessing import _imputed_moments, _mean_imputed_block
+    from pmed_utils.genomics.stats import variant_counts
+
+    means, centred_ss = _imputed_moments(variant_counts(messy))
+    scaler = GenotypeScaler().fit(messy)
+    np.testing.assert_allclose(scaler.means_, means, rtol=1e-15)
+    np.testing.assert_allclose(scaler.centred_sum_squares_, centred_ss, rtol=1e-15)
+    cols = slice(20, 40)
+    np.testing.assert_array_equal(scaler.impute(messy[:, cols], variants=cols),
+                                  _mean_imputed_block(messy[:, cols], means[cols]))
+    zero = GenotypeScaler.from_frequencies(np.zeros(messy.shape[1]))
+    np.testing.assert_array_equal(zero.impute(messy), np.where(messy < 0, 0, messy))
