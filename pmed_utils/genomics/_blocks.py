@@ -10,19 +10,29 @@ oversubscribed.
 
 from __future__ import annotations
 
+import numbers
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
+
+from pmed_utils.validation import Interval, validate_params
 
 T = TypeVar("T")
 
 __all__ = ["available_cores", "map_variant_blocks"]
 
 
+@validate_params({})
 def available_cores() -> int:
     """Cores this process may use (respects CPU affinity, e.g. in containers).
+
+    Returns
+    -------
+    int
+        At least 1.
 
     Examples
     --------
@@ -36,9 +46,28 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@validate_params({"func": ["callable"], "n_variants": [Interval(numbers.Integral, 0, None)],
+                  "block_size": [Interval(numbers.Integral, 1, None)],
+                  "n_threads": [Interval(numbers.Integral, 1, None), None]})
 def map_variant_blocks(func: Callable[[slice], T], n_variants: int, block_size: int,
                        n_threads: int | None = None) -> list[T]:
-    """``[func(slice(start, stop)) for each block]``, in order, run on ``n_threads`` threads.
+    """Apply ``func`` to consecutive blocks of variants, in order, on ``n_threads`` threads.
+
+    Parameters
+    ----------
+    func : callable
+        Called with one ``slice(start, stop)`` of variant indices per block.
+    n_variants : int
+        Total number of variants.
+    block_size : int
+        Variants per block (the last block may be shorter).
+    n_threads : int, optional
+        Threads to use; default :func:`available_cores`.
+
+    Returns
+    -------
+    list
+        ``[func(slice(start, stop)) for each block]``, in block order.
 
     Examples
     --------

@@ -6,16 +6,17 @@ from scipy.special import gammaln
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
+from pmed_utils.genomics.preprocessing import impute_mean
 from pmed_utils.genomics.prs import polygenic_score
-from pmed_utils.genomics.qc import (
+from pmed_utils.genomics.stats import (
     allele_frequencies_from_counts,
     call_rate_per_sample,
     heterozygosity_f,
     hwe_exact_pvalues,
     hwe_exact_pvalues_from_counts,
-    impute_mean,
     variant_counts,
 )
+from pmed_utils.validation import DegenerateInputWarning
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,8 @@ def test_allele_frequencies_from_counts_match_called_genotypes(messy):
     called = np.where(messy >= 0, messy, np.nan)
     np.testing.assert_allclose(freq, np.nanmean(called, axis=0) / 2, rtol=1e-12)
     assert freq[10] == 0 and freq[11] == 1
-    assert np.isnan(allele_frequencies_from_counts([[0, 0, 0]])[0])
+    with pytest.warns(DegenerateInputWarning, match="1 of 1 variants have no called genotype"):
+        assert np.isnan(allele_frequencies_from_counts([[0, 0, 0]])[0])
     with pytest.raises(ValueError, match=r"allele_frequencies_from_counts.*shape \(n_variants, 3\)"):
         allele_frequencies_from_counts(np.zeros((4, 4), int))
 
@@ -125,11 +127,12 @@ def test_heterozygosity_ignores_missing_calls_in_the_expectation():
         heterozygosity_f(g, frequencies=p[:2])
 
 
-def test_impute_mean_refuses_variants_without_calls():
-    with pytest.raises(ValueError, match="no called genotype"):
-        impute_mean(np.array([[0, -1], [1, -1]], np.int8))
+def test_impute_mean_gives_nan_with_a_warning_for_variants_without_calls():
+    with pytest.warns(DegenerateInputWarning, match="impute_mean: 1 of 2 variants have no called genotype"):
+        x = impute_mean(np.array([[0, -1], [1, -1]], np.int8))
+    assert x[:, 0].tolist() == [0.0, 1.0] and np.isnan(x[:, 1]).all()
 
 
 def test_map_variant_blocks_keeps_order_with_threads():
     out = map_variant_blocks(lambda s: list(range(s.start, s.stop)), 1000, 7, n_threads=2)
-    assert sum(out, []) == list(range(1000))
+    assert [i for part in out for i in part] == list(range(1000))
