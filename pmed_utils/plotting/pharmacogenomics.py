@@ -102,7 +102,7 @@ def plot_residuals_by_genotype(residuals: ArrayLike, genotype: ArrayLike, ax: Ax
     for name in ("medians", "means"):
         for line in parts.get(name, []):
             line.set_gid(name[:-1])  # "median" / "mean", so the drawn values can be read back
-    ax.set_xticks(np.arange(1, len(labels) + 1), [f"{lab} (n={len(d)})" for lab, d in zip(labels, data)])
+    ax.set_xticks(np.arange(1, len(labels) + 1), [f"{lab} (n={len(d)})" for lab, d in zip(labels, data, strict=True)])
     ax.axhline(0, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Genotype")
     ax.set_ylabel("Predicted − true dose (mg/week)")
