@@ -20,9 +20,9 @@ from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
     risk_by_quantile,
-    split_by_individual,
     top_percentile_odds_ratio,
 )
+from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 from pmed_utils.evaluation._roc import (
     DelongComparison,
     DelongResult,

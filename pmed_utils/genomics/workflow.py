@@ -15,7 +15,7 @@ import pandas as pd
 
 from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.qc import QCResult, quality_control
-from pmed_utils.genomics.risk import split_by_individual
+from pmed_utils.splits import split_by_individual
 from pmed_utils.genomics.simulate import Cohort, simulate_cohort
 from pmed_utils.genomics.structure import GenotypePCA, genotype_pca, ld_prune
 from pmed_utils.reproducibility import derive_seed

@@ -220,7 +220,7 @@ def plot_risk_by_quantile(table: pd.DataFrame, *, ax: Axes | None = None, preval
 
     Examples
     --------
-    >>> from pmed_utils.genomics.risk import risk_by_quantile
+    >>> from pmed_utils.evaluation import risk_by_quantile
     >>> t = risk_by_quantile(np.arange(100), np.r_[np.zeros(80), np.ones(20)], n_quantiles=5)
     >>> ax = plot_risk_by_quantile(t, prevalence=0.2)
     >>> [float(bar.get_height()) for bar in ax.patches]
@@ -252,7 +252,7 @@ def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
     """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1).
 
     With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
-    :func:`pmed_utils.genomics.risk.r2_by_group`) the bars get 95% CI error bars.
+    :func:`pmed_utils.evaluation.r2_by_group`) the bars get 95% CI error bars.
 
     Parameters
     ----------
@@ -270,7 +270,7 @@ def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
 
     Examples
     --------
-    >>> from pmed_utils.genomics.risk import r2_by_group
+    >>> from pmed_utils.evaluation import r2_by_group
     >>> rng = np.random.default_rng(0)
     >>> g = np.repeat(["A", "B"], 200)
     >>> s = rng.normal(size=400)

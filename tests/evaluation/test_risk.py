@@ -10,18 +10,11 @@ from pmed_utils.evaluation import (
     r2_by_group,
     r2_with_ci,
     risk_by_quantile,
-    split_by_individual,
     top_percentile_odds_ratio,
     wilson_interval,
 )
 from pmed_utils.results import Estimate
 from pmed_utils.validation import DegenerateInputWarning, InvalidParameterError
-
-
-def test_the_old_import_path_still_works():
-    from pmed_utils.genomics import risk
-
-    assert risk.r2_with_ci is r2_with_ci and risk.top_percentile_odds_ratio is top_percentile_odds_ratio
 
 
 def test_risk_by_quantile_counts_and_wilson_intervals():
@@ -65,35 +58,6 @@ def test_top_percentile_odds_ratio_with_an_empty_cell_warns_and_is_nan(y, what):
     with pytest.warns(DegenerateInputWarning, match=what):
         est = top_percentile_odds_ratio(s, y.astype(int))
     assert np.isnan(est.value) and np.isnan(est.low) and np.isnan(est.high)
-
-
-def test_split_by_individual_partitions_people_and_keeps_strata():
-    strata = np.r_[np.zeros(300, int), np.ones(100, int)]
-    parts = split_by_individual(400, stratify=strata, random_state=3)
-    everyone = np.concatenate(list(parts.values()))
-    assert sorted(everyone) == list(range(400))
-    assert [len(parts[k]) for k in ("train", "validation", "test")] == [240, 80, 80]
-    for k in parts:
-        assert strata[parts[k]].mean() == pytest.approx(0.25)
-    again = split_by_individual(400, stratify=strata, random_state=3)
-    assert all(np.array_equal(parts[k], again[k]) for k in parts)
-    none = split_by_individual(400, random_state=None)
-    zero = split_by_individual(400, random_state=0)
-    assert all(np.array_equal(none[k], zero[k]) for k in none)
-    rng = np.random.default_rng(0)
-    first, second = split_by_individual(400, random_state=rng), split_by_individual(400, random_state=rng)
-    assert not np.array_equal(first["test"], second["test"])
-
-
-def test_split_by_individual_bad_input():
-    with pytest.raises(ValueError, match="must sum to 1"):
-        split_by_individual(100, fractions=(0.5, 0.2, 0.2))
-    with pytest.raises(ValueError, match="three fractions"):
-        split_by_individual(100, fractions=(0.5, 0.5))
-    with pytest.raises(ValueError, match="Inconsistent lengths"):
-        split_by_individual(100, stratify=np.zeros(50))
-    with pytest.raises(InvalidParameterError, match="'random_state' parameter of split_by_individual"):
-        split_by_individual(100, random_state=-1)
 
 
 def test_r2_by_group_matches_direct_computation_and_bootstrap_covers_it():
