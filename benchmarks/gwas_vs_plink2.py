@@ -47,7 +47,7 @@ def run_pmed_step(step: str, workdir: Path) -> None:
     from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
     from pmed_utils.genomics.io import read_plink
     from pmed_utils.genomics.prs import polygenic_score
-    from pmed_utils.genomics.qc import allele_frequencies_from_counts, hwe_exact_pvalues_from_counts, variant_counts
+    from pmed_utils.genomics.stats import allele_frequencies_from_counts, hwe_exact_pvalues_from_counts, variant_counts
 
     g, variants, _ = read_plink(workdir / "bench")
     pheno = pd.read_csv(workdir / "p.txt", sep="\t")

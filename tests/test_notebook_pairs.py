@@ -8,7 +8,6 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-
 from notebook_utils import REPO_ROOT, toc_files
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"

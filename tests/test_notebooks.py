@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from notebook_utils import NotebookFailed, execute_notebook, pmed_metadata, toc_notebooks
 
 from pmed_utils.record import read_records
-from notebook_utils import NotebookFailed, execute_notebook, pmed_metadata, toc_notebooks
 
 pytestmark = pytest.mark.notebook
 

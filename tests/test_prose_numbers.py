@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jupytext
 import pytest
-
 from notebook_utils import REPO_ROOT
 
 METRIC = (r"((?i:AUC|accuracy|sensitivity|specificity|PPV|NPV|r²|r\^2|λ_GC|lambda|p-value|odds ratio|Brier|"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from test_public_api import PUBLIC
 
 from pmed_utils.validation import InvalidParameterError, invalid_values, valid_value
-from test_public_api import PUBLIC
 
 FUNCTIONS = {name: obj for name, obj in PUBLIC.items() if inspect.isfunction(obj)}
 

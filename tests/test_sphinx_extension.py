@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib.util
 
 from docutils import nodes
-from docutils.utils import new_document
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
-
+from docutils.utils import new_document
 from notebook_utils import REPO_ROOT
 
 _spec = importlib.util.spec_from_file_location("pmed_sphinx", REPO_ROOT / "book" / "_ext" / "pmed_sphinx.py")

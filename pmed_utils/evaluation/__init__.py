@@ -22,7 +22,6 @@ from pmed_utils.evaluation._risk import (
     risk_by_quantile,
     top_percentile_odds_ratio,
 )
-from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 from pmed_utils.evaluation._roc import (
     DelongComparison,
     DelongResult,
@@ -44,6 +43,7 @@ from pmed_utils.evaluation._utility import (
     decision_curve,
     precision_recall,
 )
+from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

@@ -28,7 +28,7 @@ from scipy import stats
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
-from pmed_utils.genomics.qc import _imputed_moments, _mean_imputed_block, variant_counts
+from pmed_utils.genomics.preprocessing import GenotypeScaler
 from pmed_utils.validation import (
     Interval,
     Options,
@@ -195,13 +195,13 @@ def _linear_mean(g: np.ndarray, y_res: np.ndarray, q: np.ndarray) -> tuple[np.nd
     """Slopes and standard errors on mean-imputed genotypes, by Frisch–Waugh–Lovell."""
     n, m = g.shape
     df = n - q.shape[1] - 1
-    counts = variant_counts(g)
-    means, centred_ss = _imputed_moments(counts)
+    scaler = GenotypeScaler().fit(g)
+    means, centred_ss = scaler.means_, scaler.centred_sum_squares_
     q_sum = q.sum(axis=0)
     basis = np.column_stack([y_res, q])
 
     def block(cols: slice) -> tuple[np.ndarray, np.ndarray]:
-        x = _mean_imputed_block(g[:, cols], means[cols])
+        x = scaler.impute(g[:, cols], variants=cols)
         prod = x.T @ basis  # (B, 1 + k): x'y_res and x'Q in one product
         # Residual sum of squares of x after the covariates, without forming the residuals:
         # ||x_c||^2 - ||Q'x_c||^2 with x_c = x - mean (Q spans the intercept), ||x_c||^2 exact from counts.
@@ -353,13 +353,14 @@ def gwas_logistic(genotypes: ArrayLike, disease: ArrayLike, covariates: ArrayLik
     x_cov = _design(covariates, n, func)
     _check_df(n, x_cov.shape[1], func)
     out = {"beta": np.full(m, np.nan), "se": np.full(m, np.nan)}
-    counts = variant_counts(g)
+    scaler = GenotypeScaler().fit(g)
+    counts = scaler.counts_
     n_obs = (n - counts[:, 0]).astype(np.int64) if missing == "drop" else np.full(m, n, dtype=np.int64)
     firth = np.zeros(m, dtype=bool)
     if y.min() == y.max():
         warn_degenerate(func, "there are no " + ("controls" if y.min() == 1 else "cases"))
     else:
-        _fit_logistic(g, y, x_cov, counts, missing, firth_fallback, block_size, max_iter, tol, out, firth)
+        _fit_logistic(g, y, x_cov, scaler, missing, firth_fallback, block_size, max_iter, tol, out, firth)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         z = out["beta"] / out["se"]
         return pd.DataFrame({"id": ids, "beta": out["beta"], "se": out["se"], "z": z,
@@ -379,11 +380,11 @@ def _null_fit(x_cov: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:
     return b0
 
 
-def _fit_logistic(g, y, x_cov, counts, missing, firth_fallback, block_size, max_iter, tol, out, firth) -> None:
+def _fit_logistic(g, y, x_cov, scaler, missing, firth_fallback, block_size, max_iter, tol, out, firth) -> None:
     """Fill ``out["beta"]``, ``out["se"]`` and ``firth`` in place for every testable variant."""
     m = g.shape[1]
     b0 = _null_fit(x_cov, y, tol)
-    means, centred_ss = _imputed_moments(counts)
+    centred_ss = scaler.centred_sum_squares_
     testable = centred_ss > 1e-12  # a monomorphic variant has no test (NaN)
     drop = missing == "drop"
     # Products of covariate pairs (upper triangle), so that every variant's covariate block of
@@ -398,7 +399,7 @@ def _fit_logistic(g, y, x_cov, counts, missing, firth_fallback, block_size, max_
         if drop:
             called = gb >= 0
             return np.where(called, gb, 0).astype(np.float64), (called.astype(np.float64) if not called.all() else None)
-        return _mean_imputed_block(gb, means[idx]), None
+        return scaler.impute(gb, variants=idx), None
 
     def block(cols: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         size = cols.stop - cols.start

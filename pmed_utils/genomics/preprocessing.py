@@ -51,7 +51,7 @@ def _no_call_warning(counts: np.ndarray, func: str, what: str) -> np.ndarray:
     no_calls = counts[:, 1:].sum(axis=1) == 0
     if no_calls.any():
         warn_degenerate(func, f"{int(no_calls.sum())} of {len(no_calls)} variants have no called genotype, "
-                              f"so their {what} undefined", stacklevel=5)
+                              f"so their {what} undefined")
     return no_calls
 
 

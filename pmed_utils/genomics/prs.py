@@ -17,13 +17,7 @@ from numpy.typing import ArrayLike
 
 from pmed_utils.genomics._blocks import map_variant_blocks
 from pmed_utils.genomics._checks import check_genotypes
-from pmed_utils.genomics.qc import (
-    _imputed_moments,
-    _mean_imputed_block,
-    impute_mean,
-    standardize,
-    variant_counts,
-)
+from pmed_utils.genomics.preprocessing import GenotypeScaler, impute_mean, standardize
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -121,21 +115,21 @@ def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "
     g = check_genotypes(genotypes, func)
     w = _vector(weights, "weights", func, g.shape[1])
     if impute == "zero":
-        fill = np.zeros(g.shape[1])
+        scaler = GenotypeScaler.from_frequencies(np.zeros(g.shape[1]))
     elif frequencies is None:
-        fill, _ = _imputed_moments(variant_counts(g))
+        scaler = GenotypeScaler().fit(g)
     else:
         freq = _vector(frequencies, "frequencies", func, g.shape[1])
         if np.any((freq < 0) | (freq > 1)):
             raise ValueError(f"The 'frequencies' parameter of {func} must hold allele frequencies in [0, 1]; "
                              f"got {freq[(freq < 0) | (freq > 1)][:3].tolist()}.")
-        fill = 2 * freq
+        scaler = GenotypeScaler.from_frequencies(freq)
     # Only variants with a non-zero weight are read (thresholded scores use few of them).
     used = np.flatnonzero(w)
 
     def block(idx: slice) -> np.ndarray:
         cols = idx if used.size == g.shape[1] else used[idx]  # a slice avoids a gather
-        return _mean_imputed_block(g[:, cols], fill[cols]) @ w[cols]
+        return scaler.impute(g[:, cols], variants=cols) @ w[cols]
 
     if used.size == 0:
         return np.zeros(g.shape[0])

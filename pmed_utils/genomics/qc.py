@@ -5,8 +5,7 @@
 (:func:`filter_samples`: call rate, duplicates, heterozygosity), then variants
 (:func:`filter_variants`: call rate, minor-allele frequency, Hardy–Weinberg).
 The statistics themselves live in :mod:`pmed_utils.genomics.stats`; mean
-imputation and standardization in :mod:`pmed_utils.genomics.preprocessing`
-(both are still importable from here).
+imputation and standardization in :mod:`pmed_utils.genomics.preprocessing`.
 """
 
 from __future__ import annotations
@@ -21,27 +20,13 @@ from numpy.typing import ArrayLike
 from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.genomics.dataset import GenotypeData
 
-# Kept importable from here for code written before the split (gwas.py and prs.py import the
-# private helpers; notebooks import impute_mean and standardize).
-from pmed_utils.genomics.preprocessing import (  # noqa: F401
-    GenotypeScaler,
-    _imputed_moments,
-    _mean_imputed_block,
-    impute_mean,
-    standardize,
-)
-from pmed_utils.genomics.stats import (  # noqa: F401
+# The no-warning forms of the statistics: QC reports degenerate variants in its table instead.
+from pmed_utils.genomics.stats import (
     _frequencies,
     _heterozygosity_f,
     _hwe_from_counts,
-    allele_frequencies,
-    allele_frequencies_from_counts,
     call_rate_per_sample,
-    call_rate_per_variant,
     genotype_counts,
-    heterozygosity_f,
-    hwe_exact_pvalues,
-    hwe_exact_pvalues_from_counts,
     variant_counts,
 )
 from pmed_utils.reproducibility import check_random_state

@@ -37,7 +37,7 @@ _BLOCK = [Interval(numbers.Integral, 1, None)]
 
 def _warn_if(mask: np.ndarray, func: str, what: str, total_name: str = "variants") -> None:
     if mask.any():
-        warn_degenerate(func, f"{int(mask.sum())} of {mask.size} {total_name} {what}", stacklevel=5)
+        warn_degenerate(func, f"{int(mask.sum())} of {mask.size} {total_name} {what}")
 
 
 @validate_params({"genotypes": ["array-like"], "block_size": _BLOCK})
@@ -123,7 +123,7 @@ def call_rate_per_sample(genotypes: ArrayLike, *, block_size: int = 4096) -> np.
     g = check_genotypes(genotypes, "call_rate_per_sample")
     if g.shape[1] == 0:
         if g.shape[0]:
-            warn_degenerate("call_rate_per_sample", "there are no variants", stacklevel=4)
+            warn_degenerate("call_rate_per_sample", "there are no variants")
         return np.full(g.shape[0], np.nan)
     missing = map_variant_blocks(lambda cols: np.add.reduce(g[:, cols] < 0, axis=1, dtype=np.int64),
                                  g.shape[1], block_size)
@@ -152,7 +152,7 @@ def call_rate_per_variant(genotypes: ArrayLike) -> np.ndarray:
     g = check_genotypes(genotypes, "call_rate_per_variant")
     if g.shape[0] == 0:
         if g.shape[1]:
-            warn_degenerate("call_rate_per_variant", "there are no samples", stacklevel=4)
+            warn_degenerate("call_rate_per_variant", "there are no samples")
         return np.full(g.shape[1], np.nan)
     return 1 - variant_counts(g)[:, 0] / g.shape[0]
 

@@ -15,10 +15,10 @@ import pandas as pd
 
 from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.qc import QCResult, quality_control
-from pmed_utils.splits import split_by_individual
 from pmed_utils.genomics.simulate import Cohort, simulate_cohort
 from pmed_utils.genomics.structure import GenotypePCA, genotype_pca, ld_prune
 from pmed_utils.reproducibility import derive_seed
+from pmed_utils.splits import split_by_individual
 from pmed_utils.validation import Interval, validate_params
 
 __all__ = ["AnalysisCohort", "prepare_cohort"]

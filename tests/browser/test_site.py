@@ -19,7 +19,6 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from notebook_utils import REPO_ROOT, execute_notebook, toc_notebooks
 
 pytestmark = pytest.mark.browser

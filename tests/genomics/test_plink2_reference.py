@@ -10,7 +10,7 @@ import pytest
 from pmed_utils.genomics.gwas import gwas_linear, gwas_logistic
 from pmed_utils.genomics.io import read_plink
 from pmed_utils.genomics.prs import polygenic_score
-from pmed_utils.genomics.qc import (
+from pmed_utils.genomics.stats import (
     allele_frequencies,
     call_rate_per_sample,
     call_rate_per_variant,

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pmed_utils.genomics.gwas import gwas_linear
+from pmed_utils.genomics.preprocessing import impute_mean, standardize
 from pmed_utils.genomics.prs import (
     clump,
     clump_and_threshold,
@@ -13,7 +14,6 @@ from pmed_utils.genomics.prs import (
     polygenic_score,
     prefiltered_penalized_score,
 )
-from pmed_utils.genomics.qc import impute_mean, standardize
 
 
 def _z(g):

@@ -12,9 +12,7 @@ from pmed_utils.genomics.qc import (
     filter_samples,
     filter_variants,
     find_duplicates,
-    impute_mean,
     quality_control,
-    standardize,
 )
 from pmed_utils.genomics.simulate import simulate_cohort
 from pmed_utils.genomics.stats import call_rate_per_sample, heterozygosity_f
@@ -180,8 +178,3 @@ def test_bad_calls_are_refused_naming_the_parameter(data):
     with pytest.raises(InvalidParameterError, match="'data' parameter of filter_variants"):
         filter_variants(data.genotypes)
 
-
-def test_impute_mean_and_standardize_stay_importable_from_qc():
-    g = np.array([[0, 2], [2, -1], [1, 0]], np.int8)
-    z, _, _ = standardize(impute_mean(g))
-    np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-6)

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from pmed_utils.reproducibility import seed_everything
 from pmed_utils.models import (
     extract_features,
     fit_classical_models,
@@ -12,6 +11,7 @@ from pmed_utils.models import (
     small_cnn,
     train_classifier,
 )
+from pmed_utils.reproducibility import seed_everything
 
 
 def test_seed_cnn_is_exactly_the_seed_architecture():

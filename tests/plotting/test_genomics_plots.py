@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pmed_utils.evaluation import risk_by_quantile
 from pmed_utils.genomics.gwas import gwas_linear
 from pmed_utils.genomics.prs import penalized_score
-from pmed_utils.evaluation import risk_by_quantile
 from pmed_utils.plotting import (
     plot_manhattan,
     plot_pca,
