@@ -428,6 +428,8 @@ def valid_value(constraints: Sequence[Any]) -> Any:
                 return pd.DataFrame()
             if c in (int, float, str, bool):
                 return c()
+            if c in (numbers.Integral, numbers.Real, numbers.Number):
+                return 0 if c is numbers.Integral else 0.0
             return c.__new__(c)
         named = {"array-like": np.zeros(2), "boolean": False, "random_state": 0, "path": "unused-path",
                  "str": "", "callable": len, "dataframe": pd.DataFrame(), "mapping": {}}
