@@ -180,15 +180,16 @@ def _is_array_like(value: Any) -> bool:
     return isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.DataFrame, pd.Index, range))
 
 
-_NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
+def _is_random_state(value: Any) -> bool:
+    if value is None or isinstance(value, np.random.Generator):
+        return True
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and int(value) >= 0
+
+
+_NAMED: dict[str, tuple[Callable[[Any], Any], str]] = {
     "array-like": (_is_array_like, "an array-like (list, tuple, numpy array or pandas object)"),
     "boolean": (lambda v: isinstance(v, (bool, np.bool_)), "a bool"),
-    "random_state": (
-        lambda v: v is None
-        or isinstance(v, np.random.Generator)
-        or (isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, (bool, np.bool_)) and v >= 0),
-        "None, a non-negative int or a numpy.random.Generator",
-    ),
+    "random_state": (_is_random_state, "None, a non-negative int or a numpy.random.Generator"),
     "path": (lambda v: isinstance(v, (str, os.PathLike)), "a path (str or os.PathLike)"),
     "str": (lambda v: isinstance(v, str), "a str"),
     "callable": (callable, "a callable"),
@@ -379,7 +380,7 @@ def invalid_values(constraints: Sequence[Any]) -> list[Any]:
             if c.kind is numbers.Integral:
                 lo = c.low if c.low is not None else 0
                 candidates.append(float(lo) + 0.5)
-    out = []
+    out: list[Any] = []
     for v in candidates:
         if not any(_accepts(c, v) for c in constraints) and not any(v is o for o in out):
             out.append(v)
@@ -418,9 +419,9 @@ def valid_value(constraints: Sequence[Any]) -> Any:
                     if c.accepts(v):
                         return v
             else:
-                lo = c.low if c.low is not None else (c.high - 1 if c.high is not None else 0.0)
-                hi = c.high if c.high is not None else lo + 2
-                return float((lo + hi) / 2)
+                low = c.low if c.low is not None else (c.high - 1 if c.high is not None else 0.0)
+                high = c.high if c.high is not None else low + 2
+                return float((low + high) / 2)
         if isinstance(c, Options):
             return sorted(c.values, key=str)[0]
         if isinstance(c, type):
@@ -430,7 +431,7 @@ def valid_value(constraints: Sequence[Any]) -> Any:
                 return c()
             if c in (numbers.Integral, numbers.Real, numbers.Number):
                 return 0 if c is numbers.Integral else 0.0
-            return c.__new__(c)
+            return c.__new__(c)  # type: ignore[call-overload]  # an instance without running __init__
         named = {"array-like": np.zeros(2), "boolean": False, "random_state": 0, "path": "unused-path",
                  "str": "", "callable": len, "dataframe": pd.DataFrame(), "mapping": {}}
         if c in named:
