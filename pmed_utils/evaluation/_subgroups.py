@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,7 +103,7 @@ def subgroup_metrics(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, t
             warnings.warn(f"subgroup_metrics: subgroup {g!r} has only {n} people (fewer than "
                           f"min_group_size={min_group_size}); its metrics are unreliable.", PmedWarning,
                           stacklevel=3)
-        row = {"n": n, "cases": cases}
+        row: dict[str, Any] = {"n": n, "cases": cases}
         if 0 < cases < n:
             auc = auc_delong(yg, sg, confidence=confidence).auc
             intercept, slope = calibration_intercept_slope(yg, sg, confidence=confidence) if is_prob \

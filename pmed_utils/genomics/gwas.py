@@ -20,6 +20,7 @@ Missing calls (-1) follow one of two conventions, chosen with ``missing``:
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,7 +111,7 @@ def _check_df(n: int, k: int, func: str) -> None:
                          "drop covariates or add samples.")
 
 
-_COMMON = {
+_COMMON: dict[str, list[Any]] = {
     "genotypes": ["array-like"],
     "covariates": ["array-like", None],
     "variant_ids": ["array-like", None],

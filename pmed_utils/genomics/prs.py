@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -315,7 +316,8 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: ArrayLike, variants: pd.Dat
     if cuts.size == 0 or np.any(~np.isfinite(cuts) | (cuts <= 0) | (cuts > 1)):
         raise ValueError(f"The 'thresholds' parameter of {func} must be a non-empty list of p-values in (0, 1]; "
                          f"got {list(thresholds)!r}.")
-    metric = metric or (lambda y, s: float(np.corrcoef(y, s)[0, 1] ** 2) if np.std(s) > 0 else 0.0)
+    metric = metric or (lambda y, s: float(np.corrcoef(np.asarray(y, float), np.asarray(s, float))[0, 1] ** 2)
+                        if np.std(s) > 0 else 0.0)
     p = _p_values(gwas["p"], "gwas", func, m)
     beta = gwas["beta"].to_numpy(dtype=float)
     index = clump(p, z, variants["chrom"].to_numpy(), variants["pos"].to_numpy(), p_max=float(cuts.max()),
@@ -369,7 +371,7 @@ class PenalizedScore:
     tuning: pd.DataFrame  # one row per (l1_ratio, alpha): n_nonzero, validation_r2
 
 
-_PENALIZED = {"train_genotypes": ["array-like"], "train_target": ["array-like"], "val_genotypes": ["array-like"],
+_PENALIZED: dict[str, list[Any]] = {"train_genotypes": ["array-like"], "train_target": ["array-like"], "val_genotypes": ["array-like"],
               "val_target": ["array-like"], "alphas": ["array-like", None],
               "l1_ratio": [Interval(numbers.Real, 0, 1, closed="right"), "array-like"],
               "random_state": ["random_state"]}
@@ -471,6 +473,7 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
             rows.append({"l1_ratio": ratio, "alpha": a, "n_nonzero": int((model.coef_ != 0).sum()), "validation_r2": r2})
             if best is None or r2 > best[0]:
                 best = (r2, a, ratio, model.coef_.copy())
+    assert best is not None  # the grid has at least one (ratio, alpha) pair
     safe = np.where(sds > 0, sds, 1.0)
     w = best[3] / safe
     intercept = float(-(means * w).sum())

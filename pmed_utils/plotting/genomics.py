@@ -86,7 +86,11 @@ def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = Non
     for p in sorted(pd.unique(pops)):
         mask = pops == p
         ax.scatter(scores[mask, i], scores[mask, j], label=str(p), **kwargs)
-    lab = lambda k: f"PC {k + 1}" + (f" ({explained[k]:.1%})" if explained is not None else "")
+    shares = None if explained is None else np.asarray(explained, dtype=float)
+
+    def lab(k: int) -> str:
+        return f"PC {k + 1}" + (f" ({shares[k]:.1%})" if shares is not None else "")
+
     ax.set(xlabel=lab(i), ylabel=lab(j), title=ax.get_title() or "Principal components")
     ax.legend(fontsize="small", markerscale=2, ncol=2 if len(pd.unique(pops)) > 6 else 1)
     return ax
