@@ -113,7 +113,7 @@ class CVEnsemble:
     "progress": ["boolean"],
 })
 def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLike, *, n_folds: int = 5,
-                      epochs: int = 60, patience: int = 15, batch_size: int = 32,
+                      epochs: int = 20, patience: int = 5, batch_size: int = 32,
                       augment: "keras.layers.Layer | None" = None,
                       random_state: int | np.random.Generator | None = None,
                       max_seconds: float | None = None, progress: bool = True) -> CVEnsemble:
@@ -138,9 +138,9 @@ def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLik
         1 = lesion; at least ``n_folds`` images of each class.
     n_folds : int, default 5
         Number of folds and of models (at least 2).
-    epochs : int, default 60
+    epochs : int, default 20
         Epoch budget of each model, as in :func:`train_classifier`.
-    patience : int, default 15
+    patience : int, default 5
         Epochs without a better held-out AUC before a model stops.
     batch_size : int, default 32
         Training images per gradient step.

@@ -47,7 +47,7 @@ class TrainingTimeoutError(RuntimeError):
     """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a DataFrame field has no single truth value for ==
 class TrainingHistory:
     """What happened during one training run, epoch by epoch.
 
