@@ -33,7 +33,6 @@ import time
 import numpy as np
 import pandas as pd
 
-
 MODELS = {
     "seed CNN (64x64x3)": "the seed's CNN on 64 × 64 × 3 inputs, no augmentation",
     "small CNN, mirror (28x28x1)": "small_cnn() (filters 32/64/128), left–right mirroring only",
@@ -44,8 +43,19 @@ MODELS = {
 
 
 def _run_one(name: str, model_name: str, seed: int, data, args) -> dict:
-    from pmed_utils.imaging import augmentation_layers, balanced_class_weights, mirror_augmentation, model_inputs_by_split
-    from pmed_utils.models import predict_scores, seed_cnn, small_cnn, train_classifier, train_cv_ensemble
+    from pmed_utils.imaging import (
+        augmentation_layers,
+        balanced_class_weights,
+        mirror_augmentation,
+        model_inputs_by_split,
+    )
+    from pmed_utils.models import (
+        predict_scores,
+        seed_cnn,
+        small_cnn,
+        train_classifier,
+        train_cv_ensemble,
+    )
     from pmed_utils.reproducibility import seed_everything
 
     y = data.labels
@@ -130,7 +140,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--csv", default=None, help="also write the per-run results here")
     args = parser.parse_args(argv)
 
-    from pmed_utils.datasets import load_medmnist, medmnist_benchmark
+    from pmed_utils.datasets import load_medmnist
 
     runs = []
     for name in args.datasets:

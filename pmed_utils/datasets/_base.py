@@ -22,14 +22,14 @@ from pathlib import Path
 from pmed_utils.validation import Interval, validate_params
 
 __all__ = [
-    "RemoteFile",
     "ChecksumError",
     "DataNotAvailableError",
+    "RemoteFile",
+    "fetch_file",
     "get_data_home",
     "md5_file",
     "packaged_data_path",
     "verify_md5",
-    "fetch_file",
 ]
 
 

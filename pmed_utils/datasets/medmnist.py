@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import numbers
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from pmed_utils.datasets._base import RemoteFile, fetch_file, packaged_data_path, verify_md5
+from pmed_utils.datasets._base import (
+    RemoteFile,
+    fetch_file,
+    packaged_data_path,
+    verify_md5,
+)
 from pmed_utils.validation import Options, check_choice, validate_params
 
 if TYPE_CHECKING:
@@ -31,9 +35,9 @@ __all__ = [
     "DatasetCard",
     "MedMNISTData",
     "binary_target",
-    "medmnist_files",
     "load_medmnist",
     "medmnist_benchmark",
+    "medmnist_files",
 ]
 
 MEDMNIST_CITATION = (
@@ -230,7 +234,7 @@ def load_medmnist(
         notes = ["Not a binary task: labels are MedMNIST's as shipped."]
     card = DatasetCard(
         name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
-        split_sizes={s: int(len(images[s])) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
+        split_sizes={s: len(images[s]) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
         source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
         positive_label=positive, positive_meaning=class_names[positive] if binary else None, notes=notes,
     )

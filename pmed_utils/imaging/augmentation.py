@@ -25,7 +25,7 @@ __all__ = ["augmentation_layers", "mirror_augmentation"]
     "random_state": ["random_state"],
 })
 def augmentation_layers(*, flip: bool = True, rotation: float = 0.05, zoom: float = 0.1, contrast: float = 0.1,
-                        random_state: int | np.random.Generator | None = None) -> "keras.Sequential":
+                        random_state: int | np.random.Generator | None = None) -> keras.Sequential:
     """A ``keras.Sequential`` of random flip, rotation, zoom and contrast, seeded.
 
     Each layer gets its own seed, drawn with :func:`pmed_utils.reproducibility.derive_seed`
@@ -76,7 +76,7 @@ def augmentation_layers(*, flip: bool = True, rotation: float = 0.05, zoom: floa
 
 
 @validate_params({"random_state": ["random_state"]})
-def mirror_augmentation(random_state: int | np.random.Generator | None = None) -> "keras.Sequential":
+def mirror_augmentation(random_state: int | np.random.Generator | None = None) -> keras.Sequential:
     """Left–right mirroring only: the augmentation the imaging chapters train the small CNN with.
 
     Stronger augmentation (rotation, zoom, contrast) made the small CNN worse

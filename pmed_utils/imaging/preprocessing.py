@@ -10,14 +10,20 @@ from numpy.typing import ArrayLike
 
 from pmed_utils._tensorflow import tensorflow_module
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import (Interval, Options, check_binary_labels, check_same_length, validate_params,
-                                   warn_degenerate)
+from pmed_utils.validation import (
+    Interval,
+    Options,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 if TYPE_CHECKING:
     import keras
     import tensorflow as tf
 
-__all__ = ["check_images", "to_model_input", "model_inputs_by_split", "balanced_class_weights", "make_dataset"]
+__all__ = ["balanced_class_weights", "check_images", "make_dataset", "model_inputs_by_split", "to_model_input"]
 
 
 @validate_params({"images": ["array-like"], "param": ["str"], "func": ["str", None]})
@@ -190,8 +196,8 @@ def balanced_class_weights(labels: ArrayLike) -> dict[int, float]:
     "random_state": ["random_state"],
 })
 def make_dataset(x: np.ndarray, y: ArrayLike, *, batch_size: int = 32, shuffle: bool = False,
-                 augment: "keras.layers.Layer | None" = None,
-                 random_state: int | np.random.Generator | None = None) -> "tf.data.Dataset":
+                 augment: keras.layers.Layer | None = None,
+                 random_state: int | np.random.Generator | None = None) -> tf.data.Dataset:
     """A batched, prefetched ``tf.data.Dataset`` of (image, label), optionally shuffled and augmented.
 
     Parameters

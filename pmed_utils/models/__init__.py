@@ -9,7 +9,12 @@ from pmed_utils.models.features import (
     feature_extractor,
     fit_classical_models,
 )
-from pmed_utils.models.training import TrainingHistory, TrainingTimeoutError, predict_scores, train_classifier
+from pmed_utils.models.training import (
+    TrainingHistory,
+    TrainingTimeoutError,
+    predict_scores,
+    train_classifier,
+)
 
 __all__ = [
     "CVEnsemble",

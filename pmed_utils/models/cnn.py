@@ -12,7 +12,7 @@ from pmed_utils.validation import Interval, validate_params
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["seed_cnn", "small_cnn", "save_model", "load_model"]
+__all__ = ["load_model", "save_model", "seed_cnn", "small_cnn"]
 
 
 def _compile(model, learning_rate: float):
@@ -35,7 +35,7 @@ def _check_input_shape(input_shape: tuple, func: str, min_side: int = 1) -> tupl
 
 
 @validate_params({"input_shape": [tuple], "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")]})
-def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: float = 1e-3) -> "keras.Sequential":
+def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: float = 1e-3) -> keras.Sequential:
     """The seed's CNN, exactly: Conv2D(32, 3×3, ReLU) → MaxPooling(2×2) → Flatten → Dense(128, ReLU) → Dense(1, sigmoid).
 
     Compiled with Adam and binary cross-entropy (plus AUC and accuracy metrics).
@@ -87,7 +87,7 @@ def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: flo
     "batch_norm_momentum": [Interval(numbers.Real, 0, 1, closed="neither")],
 })
 def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[int, ...] = (32, 64, 128),
-              dropout: float = 0.3, learning_rate: float = 1e-3, batch_norm_momentum: float = 0.9) -> "keras.Model":
+              dropout: float = 0.3, learning_rate: float = 1e-3, batch_norm_momentum: float = 0.9) -> keras.Model:
     """A stronger small CNN: conv blocks with batch normalization, global average pooling, dropout.
 
     Each block is Conv–BN–ReLU twice then 2×2 max pooling. Global average pooling
@@ -147,7 +147,7 @@ def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[in
 
 
 @validate_params({"model": ["callable"], "path": ["path"]})
-def save_model(model: "keras.Model", path: str | os.PathLike) -> str:
+def save_model(model: keras.Model, path: str | os.PathLike) -> str:
     """Save a Keras model as a ``.keras`` file (the one format Keras 3 reloads in full).
 
     Parameters
@@ -192,7 +192,7 @@ def save_model(model: "keras.Model", path: str | os.PathLike) -> str:
 
 
 @validate_params({"path": ["path"]})
-def load_model(path: str | os.PathLike) -> "keras.Model":
+def load_model(path: str | os.PathLike) -> keras.Model:
     """Load a model saved with :func:`save_model`; a clear error when the file is missing.
 
     Parameters

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numbers
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,20 @@ from sklearn.model_selection import StratifiedKFold
 from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import balanced_class_weights
-from pmed_utils.models.training import (TrainingHistory, TrainingTimeoutError, _check_model_input,
-                                        predict_scores, train_classifier)
+from pmed_utils.models.training import (
+    TrainingHistory,
+    TrainingTimeoutError,
+    _check_model_input,
+    predict_scores,
+    train_classifier,
+)
 from pmed_utils.reproducibility import check_random_state, derive_seed
-from pmed_utils.validation import Interval, check_binary_labels, check_same_length, validate_params
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+)
 
 if TYPE_CHECKING:
     import keras
@@ -114,7 +125,7 @@ class CVEnsemble:
 })
 def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLike, *, n_folds: int = 5,
                       epochs: int = 20, patience: int = 5, batch_size: int = 32,
-                      augment: "keras.layers.Layer | None" = None,
+                      augment: keras.layers.Layer | None = None,
                       random_state: int | np.random.Generator | None = None,
                       max_seconds: float | None = None, progress: bool = True) -> CVEnsemble:
     """Train one model per stratified fold of (x, y), early-stopped on that fold; return the ensemble.

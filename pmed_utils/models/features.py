@@ -15,18 +15,29 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from pmed_utils._tensorflow import keras_module
-from pmed_utils.models.training import _check_model, _check_model_input, predict_in_batches, predict_scores
+from pmed_utils.models.training import (
+    _check_model,
+    _check_model_input,
+    predict_in_batches,
+    predict_scores,
+)
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import Interval, check_binary_labels, check_finite, check_same_length, validate_params
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_finite,
+    check_same_length,
+    validate_params,
+)
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["feature_extractor", "extract_features", "classical_models", "fit_classical_models", "compare_feature_models"]
+__all__ = ["classical_models", "compare_feature_models", "extract_features", "feature_extractor", "fit_classical_models"]
 
 
 @validate_params({"model": ["callable"], "layer": ["str"]})
-def feature_extractor(model: "keras.Model", layer: str = "features") -> "keras.Model":
+def feature_extractor(model: keras.Model, layer: str = "features") -> keras.Model:
     """A Keras model that maps images to the activations of ``layer`` (the penultimate layer).
 
     Parameters
@@ -60,7 +71,7 @@ def feature_extractor(model: "keras.Model", layer: str = "features") -> "keras.M
 
 @validate_params({"model": ["callable"], "x": ["array-like"], "layer": ["str"],
                   "batch_size": [Interval(numbers.Integral, 1, None)]})
-def extract_features(model: "keras.Model", x: np.ndarray, layer: str = "features",
+def extract_features(model: keras.Model, x: np.ndarray, layer: str = "features",
                      batch_size: int = 256) -> np.ndarray:
     """Penultimate-layer features of a trained CNN, one vector per image.
 
@@ -174,7 +185,7 @@ def fit_classical_models(features: ArrayLike, y: ArrayLike,
     "random_state": ["random_state"],
     "head_name": ["str"],
 })
-def compare_feature_models(model: "keras.Model", x_train: np.ndarray, y_train: ArrayLike, x_test: np.ndarray, *,
+def compare_feature_models(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike, x_test: np.ndarray, *,
                            layer: str = "features", pixel_baseline: bool = False,
                            random_state: int | np.random.Generator | None = None,
                            head_name: str = "CNN head") -> dict[str, np.ndarray]:

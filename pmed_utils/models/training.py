@@ -24,13 +24,18 @@ from pmed_utils._progress import keras_progress_callback
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import (Interval, check_binary_labels, check_same_length, validate_params,
-                                   warn_degenerate)
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["TrainingHistory", "TrainingTimeoutError", "train_classifier", "predict_scores"]
+__all__ = ["TrainingHistory", "TrainingTimeoutError", "predict_scores", "train_classifier"]
 
 
 class TrainingTimeoutError(RuntimeError):
@@ -139,9 +144,9 @@ def _check_class_weight(class_weight: dict | None, func: str) -> dict[int, float
     "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
     "progress": ["boolean"],
 })
-def train_classifier(model: "keras.Model", x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
+def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
                      y_val: ArrayLike, *, epochs: int = 20, batch_size: int = 32, patience: int = 5,
-                     augment: "keras.layers.Layer | None" = None, class_weight: dict | None = None,
+                     augment: keras.layers.Layer | None = None, class_weight: dict | None = None,
                      random_state: int | np.random.Generator | None = None, max_seconds: float | None = None,
                      progress: bool = True) -> TrainingHistory:
     """Fit a compiled binary Keras model for at most ``epochs`` epochs, stopping early on validation AUC.
@@ -309,7 +314,7 @@ def _check_model_input(model, x, param: str, func: str = "train_classifier") -> 
     "x": ["array-like"],
     "batch_size": [Interval(numbers.Integral, 1, None)],
 })
-def predict_scores(model: "keras.Model", x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
     """The model's predicted probability of a lesion for each image.
 
     Parameters

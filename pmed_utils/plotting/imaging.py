@@ -7,20 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from pmed_utils.models.training import TrainingHistory
 from pmed_utils.reproducibility import check_random_state
 from pmed_utils.validation import Interval, check_same_length, validate_params
-
-from pmed_utils.models.training import TrainingHistory
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["plot_examples_per_class", "plot_augmented_views", "plot_training_history"]
+__all__ = ["plot_augmented_views", "plot_examples_per_class", "plot_training_history"]
 
 
 def _show(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
@@ -82,7 +80,7 @@ def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: 
     classes = sorted(class_names)
     kwargs.setdefault("figsize", (1.6 * n_per_class, 1.8 * len(classes)))
     fig, axes = plt.subplots(len(classes), n_per_class, squeeze=False, **kwargs)
-    for row, c in zip(axes, classes):
+    for row, c in zip(axes, classes, strict=True):
         idx = np.flatnonzero(labels == c)
         chosen = rng.choice(idx, size=min(n_per_class, idx.size), replace=False) if idx.size else []
         for j, ax in enumerate(row):
@@ -97,7 +95,7 @@ def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: 
 
 
 @validate_params({"image": ["array-like"], "augment": ["callable"], "n_views": [Interval(numbers.Integral, 1, None)]})
-def plot_augmented_views(image: np.ndarray, augment: "keras.layers.Layer", n_views: int = 5, **kwargs: Any) -> Figure:
+def plot_augmented_views(image: np.ndarray, augment: keras.layers.Layer, n_views: int = 5, **kwargs: Any) -> Figure:
     """The original image followed by ``n_views`` random augmentations of it.
 
     Parameters
@@ -168,6 +166,7 @@ def plot_training_history(history: TrainingHistory, metric: str = "auc", ax: Axe
 
     Examples
     --------
+    >>> import pandas as pd
     >>> from pmed_utils.models import TrainingHistory
     >>> table = pd.DataFrame({"auc": [0.6, 0.7, 0.8], "val_auc": [0.55, 0.72, 0.7]},
     ...                      index=pd.RangeIndex(1, 4, name="epoch"))

@@ -3,7 +3,12 @@ import warnings
 import numpy as np
 import pytest
 
-from pmed_utils.imaging import balanced_class_weights, make_dataset, model_inputs_by_split, to_model_input
+from pmed_utils.imaging import (
+    balanced_class_weights,
+    make_dataset,
+    model_inputs_by_split,
+    to_model_input,
+)
 from pmed_utils.validation import DegenerateInputWarning
 
 
@@ -24,8 +29,8 @@ def test_model_inputs_by_split_converts_every_split():
     x = model_inputs_by_split(images, size=16, channels=3)
     assert list(x) == ["train", "test"] and x["train"].shape == (3, 16, 16, 3) and x["test"].shape == (2, 16, 16, 3)
     np.testing.assert_allclose(x["train"], 0.2, rtol=1e-6)
-    for split in images:
-        np.testing.assert_array_equal(x[split], to_model_input(images[split], size=16, channels=3))
+    for split, arr in images.items():
+        np.testing.assert_array_equal(x[split], to_model_input(arr, size=16, channels=3))
     with pytest.raises(ValueError, match=r"Split 'val' of the 'images' parameter of model_inputs_by_split: .*NaN"):
         model_inputs_by_split({"val": np.full((2, 8, 8), np.nan)})
 

@@ -3,12 +3,18 @@
 import numpy as np
 import pytest
 
-from pmed_utils.models import load_model, predict_scores, save_model, seed_cnn, small_cnn
+from pmed_utils.models import (
+    load_model,
+    predict_scores,
+    save_model,
+    seed_cnn,
+    small_cnn,
+)
 
 
 def test_seed_cnn_is_exactly_the_seed_architecture():
     m = seed_cnn()
-    conv, pool, flat, dense, out = m.layers
+    conv, pool, _flat, dense, out = m.layers
     assert m.input_shape == (None, 64, 64, 3)
     assert conv.filters == 32 and conv.kernel_size == (3, 3) and conv.activation.__name__ == "relu"
     assert pool.pool_size == (2, 2)

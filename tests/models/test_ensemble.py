@@ -5,9 +5,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from pmed_utils.models import TrainingTimeoutError, predict_scores, train_cv_ensemble
+from pmed_utils.models import (
+    TrainingTimeoutError,
+    predict_scores,
+    train_cv_ensemble,
+    training,
+)
 from pmed_utils.models import ensemble as ensemble_module
-from pmed_utils.models import training
 from pmed_utils.reproducibility import seed_everything
 
 
@@ -51,7 +55,7 @@ def test_same_seed_same_ensemble_on_a_slow_machine(build_tiny_cnn, blobs, monkey
                              progress=False)
     assert slow.train_seconds > 3600 > quick.train_seconds
     np.testing.assert_array_equal(slow.fold, quick.fold)
-    for a, b in zip(slow.histories, quick.histories):
+    for a, b in zip(slow.histories, quick.histories, strict=True):
         pd.testing.assert_frame_equal(a.table, b.table)
     np.testing.assert_array_equal(slow.oof_scores, quick.oof_scores)
     np.testing.assert_array_equal(slow.predict(x), quick.predict(x))

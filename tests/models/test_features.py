@@ -10,8 +10,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from pmed_utils._tensorflow import keras_module
-from pmed_utils.models import (compare_feature_models, extract_features, feature_extractor, fit_classical_models,
-                               predict_scores, seed_cnn)
+from pmed_utils.models import (
+    compare_feature_models,
+    extract_features,
+    feature_extractor,
+    fit_classical_models,
+    predict_scores,
+    seed_cnn,
+)
 from pmed_utils.reproducibility import derive_seed, seed_everything
 
 

@@ -8,8 +8,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from pmed_utils.models import TrainingHistory, TrainingTimeoutError, predict_scores, train_classifier
-from pmed_utils.models import training
+from pmed_utils.models import (
+    TrainingHistory,
+    TrainingTimeoutError,
+    predict_scores,
+    train_classifier,
+    training,
+)
 from pmed_utils.reproducibility import seed_everything
 
 

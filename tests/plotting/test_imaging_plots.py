@@ -6,7 +6,11 @@ import pandas as pd
 import pytest
 
 from pmed_utils.imaging import augmentation_layers
-from pmed_utils.plotting import plot_augmented_views, plot_examples_per_class, plot_training_history
+from pmed_utils.plotting import (
+    plot_augmented_views,
+    plot_examples_per_class,
+    plot_training_history,
+)
 
 
 def test_examples_per_class_shows_images_of_that_class():
@@ -33,7 +37,7 @@ def test_augmented_views_show_the_original_and_the_augmented_copies():
     shown = [ax.get_images()[0].get_array() for ax in fig.axes]
     np.testing.assert_allclose(shown[0], image[..., 0])
     expected = augmentation_layers(random_state=5)(np.repeat(image[None], 3, axis=0), training=True).numpy()
-    for view, exp in zip(shown[1:], expected):
+    for view, exp in zip(shown[1:], expected, strict=True):
         np.testing.assert_allclose(view, exp[..., 0].clip(0, 1), atol=1e-6)
     assert not np.allclose(shown[1], shown[0])
 
