@@ -9,6 +9,7 @@ package and verified by MD5 on load.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 import shutil
 import tempfile
@@ -18,15 +19,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from pmed_utils.validation import Interval, validate_params
+
 __all__ = [
-    "RemoteFile",
     "ChecksumError",
     "DataNotAvailableError",
+    "RemoteFile",
+    "fetch_file",
     "get_data_home",
     "md5_file",
     "packaged_data_path",
     "verify_md5",
-    "fetch_file",
 ]
 
 
@@ -92,8 +95,24 @@ class RemoteFile:
     md5: str
 
 
+@validate_params({"data_home": ["path", None]})
 def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     """Return the folder for downloaded data, creating it.
+
+    Parameters
+    ----------
+    data_home : str or os.PathLike, optional
+        The folder; None means ``$PMED_DATA``, else ``~/pmed_data``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (``~`` expanded), which exists on return.
+
+    Raises
+    ------
+    NotADirectoryError
+        The path exists and is a file.
 
     Examples
     --------
@@ -105,12 +124,28 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     if data_home is None:
         data_home = os.environ.get("PMED_DATA") or Path.home() / "pmed_data"
     path = Path(data_home).expanduser()
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"The data folder {path} (from the 'data_home' parameter or $PMED_DATA) is a file; "
+                                 "pass a folder.")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
+@validate_params({"path": ["path"], "chunk_size": [Interval(numbers.Integral, 1, None)]})
 def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     """MD5 hex digest of a file, read in chunks.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An existing file.
+    chunk_size : int, default 1 MiB
+        Bytes read at a time.
+
+    Returns
+    -------
+    str
+        32 lower-case hex digits.
 
     Examples
     --------
@@ -122,6 +157,8 @@ def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     'b1946ac92492d2347c6235b4d2611184'
     >>> tmp.cleanup()
     """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"The 'path' parameter of md5_file must be an existing file; got {os.fspath(path)!r}.")
     digest = hashlib.md5()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(chunk_size), b""):
@@ -129,11 +166,23 @@ def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+@validate_params({"path": ["path"], "expected_md5": ["str"], "fix": ["str"]})
 def verify_md5(path: str | os.PathLike, expected_md5: str, *, fix: str = "") -> Path:
     """Raise :class:`ChecksumError` naming the file unless its MD5 matches.
 
-    Returns the path (as a ``Path``) when it does; ``fix`` replaces the default
-    advice at the end of the error message.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An existing file.
+    expected_md5 : str
+        The published checksum (32 hex digits).
+    fix : str, optional
+        Replaces the default advice at the end of the error message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, when its MD5 matches.
 
     Examples
     --------
@@ -151,9 +200,11 @@ def verify_md5(path: str | os.PathLike, expected_md5: str, *, fix: str = "") -> 
     b1946ac92492d2347c6235b4d2611184. Delete it and fetch it again.
     >>> tmp.cleanup()
     """
+    if len(expected_md5) != 32 or any(c not in "0123456789abcdefABCDEF" for c in expected_md5):
+        raise ValueError(f"The 'expected_md5' parameter of verify_md5 must be 32 hex digits; got {expected_md5!r}.")
     path = Path(path)
     got = md5_file(path)
-    if got != expected_md5:
+    if got != expected_md5.lower():
         raise ChecksumError(
             f"{path} is corrupt or incomplete: its MD5 is {got}, expected {expected_md5}. "
             + (fix or "Delete it and fetch it again.")
@@ -161,10 +212,24 @@ def verify_md5(path: str | os.PathLike, expected_md5: str, *, fix: str = "") -> 
     return path
 
 
+@validate_params({})
 def packaged_data_path(*parts: str) -> Path:
     """Path of a data file shipped inside ``pmed_utils/data``.
 
-    Raises ``FileNotFoundError`` with the fix when the file is missing.
+    Parameters
+    ----------
+    *parts : str
+        Folder and file names below ``pmed_utils/data``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file's path.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing; the message gives the fix.
 
     Examples
     --------
@@ -178,6 +243,9 @@ def packaged_data_path(*parts: str) -> Path:
         ...
     FileNotFoundError: The packaged data file medmnist/no_such_file.csv is missing from ...
     """
+    bad = [p for p in parts if not isinstance(p, str) or not p]
+    if bad or not parts:
+        raise TypeError(f"packaged_data_path takes one or more non-empty folder/file names (str); got {parts!r}.")
     path = Path(str(resources.files("pmed_utils").joinpath("data", *parts)))
     if not path.exists():
         raise FileNotFoundError(
@@ -187,6 +255,13 @@ def packaged_data_path(*parts: str) -> Path:
     return path
 
 
+@validate_params({
+    "remote": [RemoteFile],
+    "data_home": ["path", None],
+    "download_if_missing": ["boolean"],
+    "subdir": ["str"],
+    "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
+})
 def fetch_file(
     remote: RemoteFile,
     data_home: str | os.PathLike | None = None,
@@ -200,6 +275,24 @@ def fetch_file(
     A cached file is re-verified. A download goes to a temporary file in the
     same folder and is moved into place only once its MD5 matches, so that an
     interrupted download never leaves a half file under the final name.
+
+    Parameters
+    ----------
+    remote : RemoteFile
+        File name, URL and MD5.
+    data_home : str or os.PathLike, optional
+        The data folder (see :func:`get_data_home`).
+    download_if_missing : bool, default True
+        With False, a file that is not cached raises instead of downloading.
+    subdir : str, optional
+        A folder below the data folder, e.g. ``"medmnist"``.
+    timeout : float, default 60
+        Seconds to wait for the server.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified local file.
 
     Raises
     ------

@@ -19,8 +19,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from pmed_utils.datasets._base import RemoteFile, fetch_file, packaged_data_path, verify_md5
-from pmed_utils.validation import check_choice
+from pmed_utils.datasets._base import (
+    RemoteFile,
+    fetch_file,
+    packaged_data_path,
+    verify_md5,
+)
+from pmed_utils.validation import Options, check_choice, validate_params
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,9 +35,9 @@ __all__ = [
     "DatasetCard",
     "MedMNISTData",
     "binary_target",
-    "medmnist_files",
     "load_medmnist",
     "medmnist_benchmark",
+    "medmnist_files",
 ]
 
 MEDMNIST_CITATION = (
@@ -51,15 +56,25 @@ SOURCE_CITATIONS = {
 }
 
 
-@lru_cache(maxsize=1)
+@validate_params({})
 def medmnist_files() -> dict[tuple[str, int], RemoteFile]:
     """The table of every 2D MedMNIST file: ``{(dataset, size): RemoteFile(filename, url, md5)}``.
+
+    Returns
+    -------
+    dict of (str, int) to RemoteFile
+        One entry per dataset name and image size (28, 64, 128, 224).
 
     Examples
     --------
     >>> medmnist_files()[("breastmnist", 28)].md5
     '750601b1f35ba3300ea97c75c52ff8f6'
     """
+    return dict(_files())
+
+
+@lru_cache(maxsize=1)
+def _files() -> dict[tuple[str, int], RemoteFile]:
     with open(packaged_data_path("medmnist", "medmnist_files.csv"), newline="") as fh:
         return {(r["dataset"], int(r["size"])): RemoteFile(r["filename"], r["url"], r["md5"]) for r in csv.DictReader(fh)}
 
@@ -135,6 +150,12 @@ class MedMNISTData:
     card: DatasetCard
 
 
+@validate_params({
+    "name": ["str"],
+    "size": [Options({28, 64, 128, 224})],
+    "data_home": ["path", None],
+    "download_if_missing": ["boolean"],
+})
 def load_medmnist(
     name: str,
     size: int = 28,
@@ -148,17 +169,19 @@ def load_medmnist(
     name : str
         Lower-case dataset name, e.g. ``"breastmnist"``, ``"pneumoniamnist"``,
         ``"dermamnist"`` (the error for an unknown name lists all of them).
-    size : {28, 64, 128, 224}
+    size : {28, 64, 128, 224}, default 28
         Image side in pixels. Only size 28 of BreastMNIST and PneumoniaMNIST
         ships with pmed; everything else is downloaded once into the data
         folder (``data_home``, else ``$PMED_DATA``, else ``~/pmed_data``).
-    data_home : path, optional
+    data_home : str or os.PathLike, optional
+        The data folder (see above).
     download_if_missing : bool, default True
         With False, a file that is not cached raises instead of downloading.
 
     Returns
     -------
     MedMNISTData
+        Images and labels per split and the dataset card.
 
     Raises
     ------
@@ -182,9 +205,10 @@ def load_medmnist(
     """
     names = sorted(_info())
     check_choice(name, "name", names, func="load_medmnist")
-    sizes = sorted(s for (n, s) in medmnist_files() if n == name)
+    files = medmnist_files()
+    sizes = sorted(s for (n, s) in files if n == name)
     check_choice(size, "size", sizes, func="load_medmnist")
-    remote = medmnist_files()[(name, size)]
+    remote = files[(name, size)]
     if (name, size) in SHIPPED:
         path = verify_md5(
             packaged_data_path("medmnist", remote.filename),
@@ -195,6 +219,10 @@ def load_medmnist(
         path = fetch_file(remote, data_home, download_if_missing=download_if_missing, subdir="medmnist")
     info = _info()[name]
     with np.load(path) as npz:
+        missing = [f"{split}_{kind}" for split in ("train", "val", "test") for kind in ("images", "labels")
+                   if f"{split}_{kind}" not in npz.files]
+        if missing:
+            raise ValueError(f"{path} is not a MedMNIST file: it lacks the array(s) {missing}.")
         images = {split: npz[f"{split}_images"] for split in ("train", "val", "test")}
         raw = {split: npz[f"{split}_labels"] for split in ("train", "val", "test")}
     class_names = {int(k): v for k, v in info["label"].items()}
@@ -206,7 +234,7 @@ def load_medmnist(
         notes = ["Not a binary task: labels are MedMNIST's as shipped."]
     card = DatasetCard(
         name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
-        split_sizes={s: int(len(images[s])) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
+        split_sizes={s: len(images[s]) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
         source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
         positive_label=positive, positive_meaning=class_names[positive] if binary else None, notes=notes,
     )
@@ -214,6 +242,7 @@ def load_medmnist(
     return MedMNISTData(images, labels, card)
 
 
+@validate_params({"labels": ["array-like"], "card": [DatasetCard]})
 def binary_target(labels: ArrayLike, card: DatasetCard) -> np.ndarray:
     """MedMNIST labels of a binary dataset → pmed's target, **1 = lesion / disease present**.
 
@@ -232,6 +261,7 @@ def binary_target(labels: ArrayLike, card: DatasetCard) -> np.ndarray:
     Returns
     -------
     ndarray of int8, shape (n,)
+        1 = lesion / disease present.
 
     Examples
     --------
@@ -269,10 +299,21 @@ _BENCHMARK = {
 }
 
 
+@validate_params({"name": ["str"]})
 def medmnist_benchmark(name: str) -> pd.DataFrame:
     """The published MedMNIST v2 test AUC and accuracy for a dataset, as a DataFrame.
 
     MedMNIST computes binary accuracy at a 0.5 threshold on the positive-class score.
+
+    Parameters
+    ----------
+    name : {"breastmnist", "pneumoniamnist"}
+        The dataset.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by model; columns ``test_auc``, ``test_acc`` (float) and ``source``.
 
     Examples
     --------

@@ -9,10 +9,17 @@ from pmed_utils.models.features import (
     feature_extractor,
     fit_classical_models,
 )
-from pmed_utils.models.training import predict_scores, train_classifier
+from pmed_utils.models.training import (
+    TrainingHistory,
+    TrainingTimeoutError,
+    predict_scores,
+    train_classifier,
+)
 
 __all__ = [
     "CVEnsemble",
+    "TrainingHistory",
+    "TrainingTimeoutError",
     "classical_models",
     "compare_feature_models",
     "extract_features",

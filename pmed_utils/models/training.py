@@ -1,9 +1,20 @@
-"""Training with early stopping on validation AUC, a progress bar and deterministic seeding."""
+"""Training with early stopping on validation AUC: a fixed epoch budget, deterministic given the seed.
+
+What ends a training run is counted in epochs, never in seconds: at most
+``epochs`` epochs, fewer when the validation AUC has not improved for
+``patience`` epochs. Both depend only on the data and the seed, so the same
+seed gives the same model on a quiet laptop and on a busy shared server. A
+wall-clock limit (``max_seconds``) exists only as a safety stop: when it is
+reached, training fails with :class:`TrainingTimeoutError`, it never returns a
+shorter, different model.
+"""
 
 from __future__ import annotations
 
+import numbers
 import time
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -12,120 +23,272 @@ from numpy.typing import ArrayLike
 from pmed_utils._progress import keras_progress_callback
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
-from pmed_utils.validation import check_binary_labels, check_in_range, check_same_length
+from pmed_utils.reproducibility import derive_seed
+from pmed_utils.validation import (
+    Interval,
+    check_binary_labels,
+    check_same_length,
+    validate_params,
+    warn_degenerate,
+)
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["train_classifier", "predict_scores"]
+__all__ = ["TrainingHistory", "TrainingTimeoutError", "predict_scores", "train_classifier"]
 
 
-def train_classifier(model: "keras.Model", x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
+class TrainingTimeoutError(RuntimeError):
+    """Training passed its safety time limit (``max_seconds``) and was abandoned.
+
+    The limit guards against a run that hangs or a machine far slower than
+    expected; it never shortens training silently, because a shorter run would
+    give different numbers for the same seed.
+
+    Examples
+    --------
+    >>> issubclass(TrainingTimeoutError, RuntimeError)
+    True
+    """
+
+
+@dataclass(frozen=True, eq=False)  # a DataFrame field has no single truth value for ==
+class TrainingHistory:
+    """What happened during one training run, epoch by epoch.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per epoch run, indexed by the 1-based epoch number (index name
+        ``"epoch"``): ``loss``, ``auc``, ``accuracy`` on the training images and
+        ``val_loss``, ``val_auc``, ``val_accuracy`` on the validation images.
+    best_epoch : int
+        The 1-based epoch whose weights were restored: the first with the
+        highest validation AUC.
+    stopped_early : bool
+        True when training ended before ``max_epochs`` because the validation
+        AUC had not improved for ``patience`` epochs.
+    max_epochs : int
+        The epoch budget (``epochs`` of :func:`train_classifier`).
+    patience : int
+        Epochs without a better validation AUC before stopping.
+    seed : int
+        The Keras seed the run used (derived from ``random_state``).
+    train_seconds : float
+        Wall time of training; reported only, it never decides anything.
+
+    Examples
+    --------
+    :func:`train_classifier` returns one. By hand, for a run that stopped after
+    four epochs because epoch 2 was not beaten for two epochs:
+
+    >>> table = pd.DataFrame({"auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.55, 0.75, 0.7, 0.72]},
+    ...                      index=pd.RangeIndex(1, 5, name="epoch"))
+    >>> h = TrainingHistory(table, best_epoch=2, stopped_early=True, max_epochs=10, patience=2,
+    ...                     seed=1, train_seconds=3.5)
+    >>> h.n_epochs, h.best_epoch, h.best_val_auc
+    (4, 2, 0.75)
+    """
+
+    table: pd.DataFrame
+    best_epoch: int
+    stopped_early: bool
+    max_epochs: int
+    patience: int
+    seed: int
+    train_seconds: float = 0.0
+
+    @property
+    def n_epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.table)
+
+    @property
+    def best_val_auc(self) -> float:
+        """Validation AUC of the restored epoch."""
+        return float(self.table.loc[self.best_epoch, "val_auc"])
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _check_model(model: Any, func: str) -> None:
+    """A compiled Keras model (checked here, so that importing pmed_utils.models does not load TensorFlow)."""
+    keras = keras_module()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"The 'model' parameter of {func} must be a keras.Model; got {type(model).__name__}.")
+
+
+def _check_class_weight(class_weight: dict | None, func: str) -> dict[int, float] | None:
+    if class_weight is None:
+        return None
+    if set(class_weight) != {0, 1} or not all(
+            isinstance(w, numbers.Real) and np.isfinite(w) and w > 0 for w in class_weight.values()):
+        raise ValueError(f"The 'class_weight' parameter of {func} must map each class 0 and 1 to a positive "
+                         f"finite weight (e.g. balanced_class_weights(y_train)); got {class_weight!r}.")
+    return {int(k): float(v) for k, v in class_weight.items()}
+
+
+@validate_params({
+    "model": ["callable"],
+    "x_train": ["array-like"],
+    "y_train": ["array-like"],
+    "x_val": ["array-like"],
+    "y_val": ["array-like"],
+    "epochs": [Interval(numbers.Integral, 1, None)],
+    "batch_size": [Interval(numbers.Integral, 1, None)],
+    "patience": [Interval(numbers.Integral, 1, None)],
+    "augment": ["callable", None],
+    "class_weight": ["mapping", None],
+    "random_state": ["random_state"],
+    "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
+    "progress": ["boolean"],
+})
+def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
                      y_val: ArrayLike, *, epochs: int = 20, batch_size: int = 32, patience: int = 5,
-                     augment: "keras.layers.Layer | None" = None, class_weight: dict | None = None,
-                     random_state: int = 0, max_seconds: float | None = None, progress: bool = True) -> pd.DataFrame:
-    """Fit a compiled binary Keras model; stop when validation AUC stops improving.
+                     augment: keras.layers.Layer | None = None, class_weight: dict | None = None,
+                     random_state: int | np.random.Generator | None = None, max_seconds: float | None = None,
+                     progress: bool = True) -> TrainingHistory:
+    """Fit a compiled binary Keras model for at most ``epochs`` epochs, stopping early on validation AUC.
 
-    The weights of the best epoch (highest validation AUC) are restored at the
-    end. Seeds Keras (Python, numpy, TensorFlow) from ``random_state`` for the
-    shuffling, augmentation and dropout; the initial weights are drawn when the
-    model is *built*, so build it after ``seed_everything(seed)`` to reproduce
-    a run exactly.
+    Training stops after ``epochs`` epochs, or earlier once the validation AUC
+    has not improved for ``patience`` epochs; the weights of the best epoch
+    (highest validation AUC) are then restored. Nothing here depends on how
+    fast the machine is, so the same seed gives the same model anywhere.
+
+    What is seeded: ``keras.utils.set_random_seed(derive_seed(random_state))``
+    at the start seeds the batch shuffling, the augmentation draws and dropout
+    (Keras' Python, numpy and TensorFlow generators). The initial weights are
+    drawn when the model is *built*, before this function is called: build it
+    right after ``seed_everything(seed)`` (or use :func:`train_cv_ensemble`,
+    which builds its models itself) to reproduce a run exactly.
 
     Parameters
     ----------
     model : keras.Model
         Compiled, with an ``AUC(name="auc")`` metric (as :func:`seed_cnn` and
         :func:`small_cnn` are).
-    x_train, x_val : ndarray of float32, shape (n, h, w, c)
-    y_train, y_val : array-like of 0/1, shape (n,)
-    augment : keras layer, optional
-        Applied to training batches only.
-    class_weight : dict, optional
+    x_train : ndarray of float32, shape (n_train, height, width, channels)
+        Training images in [0, 1], matching the model's input shape.
+    y_train : array-like of 0/1, shape (n_train,)
+        1 = lesion; both classes must be present.
+    x_val : ndarray of float32, shape (n_val, height, width, channels)
+        Validation images, used for early stopping only.
+    y_val : array-like of 0/1, shape (n_val,)
+        Both classes must be present (a validation AUC needs them).
+    epochs : int, default 20
+        The epoch budget: at most this many epochs.
+    batch_size : int, default 32
+        Training images per gradient step.
+    patience : int, default 5
+        Epochs without a better validation AUC before stopping.
+    augment : keras layer or callable, optional
+        Applied to training batches only (e.g. :func:`pmed_utils.imaging.mirror_augmentation`).
+    class_weight : dict of {0, 1} to float, optional
         E.g. from :func:`pmed_utils.imaging.balanced_class_weights`.
-    random_state : int
-        Seeds shuffling, augmentation and dropout.
+    random_state : int, numpy.random.Generator or None, default None
+        Seeds shuffling, augmentation and dropout (None = pmed's fixed default).
     max_seconds : float, optional
-        A training-time budget: no new epoch starts if it would end after
-        ``max_seconds`` (judged from the slowest epoch so far). The best
-        epoch's weights are still restored.
-    progress : bool
-        Show a tqdm progress bar (one step per epoch).
+        A safety limit on the wall time of training. When it is passed,
+        :class:`TrainingTimeoutError` is raised; it never ends training early
+        with a different model. None (the default) sets no limit.
+    progress : bool, default True
+        Show a progress bar (one step per epoch).
 
     Returns
     -------
-    DataFrame
-        One row per epoch: loss, auc, accuracy, val_loss, val_auc, val_accuracy.
-        ``attrs["best_epoch"]`` holds the restored epoch (0-based) and
-        ``attrs["train_seconds"]`` the wall time of training.
+    TrainingHistory
+        Per-epoch metrics, the restored best epoch, and whether early stopping
+        ended the run.
 
     Raises
     ------
     ValueError
         Labels other than 0/1, a split with one class, images that are not
         float in [0, 1] or do not match the model's input shape, NaN pixels.
+    TrainingTimeoutError
+        Training took longer than ``max_seconds``.
 
     Examples
     --------
     >>> from pmed_utils.models import small_cnn
-    >>> x = np.random.default_rng(0).random((8, 16, 16, 1)).astype("float32")
-    >>> hist = train_classifier(small_cnn((16, 16, 1), filters=(4,)), x, [0, 1] * 4, x, [0, 1] * 4,
-    ...                         epochs=2, progress=False)
-    >>> len(hist), sorted(hist.columns)[:3]
-    (2, ['accuracy', 'auc', 'loss'])
+    >>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
+    >>> model = small_cnn((8, 8, 1), filters=(2,))
+    >>> model.run_eagerly = True  # eight images: quicker without building a TensorFlow graph
+    >>> hist = train_classifier(model, x, [0, 1] * 4, x, [0, 1] * 4, epochs=2, progress=False)
+    >>> hist.n_epochs, hist.max_epochs, sorted(hist.table.columns)[:3]
+    (2, 2, ['accuracy', 'auc', 'loss'])
     """
+    func = "train_classifier"
     keras = keras_module()
-
-    y_train = check_binary_labels(y_train, "y_train", func="train_classifier")
-    y_val = check_binary_labels(y_val, "y_val", func="train_classifier")
-    x_train = _check_model_input(model, x_train, "x_train")
-    x_val = _check_model_input(model, x_val, "x_val")
-    check_same_length((x_train, "x_train"), (y_train, "y_train"), func="train_classifier")
-    check_same_length((x_val, "x_val"), (y_val, "y_val"), func="train_classifier")
+    _check_model(model, func)
+    y_train = check_binary_labels(y_train, "y_train", func=func)
+    y_val = check_binary_labels(y_val, "y_val", func=func)
+    x_train = _check_model_input(model, x_train, "x_train", func=func)
+    x_val = _check_model_input(model, x_val, "x_val", func=func)
+    check_same_length((x_train, "x_train"), (y_train, "y_train"), func=func)
+    check_same_length((x_val, "x_val"), (y_val, "y_val"), func=func)
     for labels, param in ((y_train, "y_train"), (y_val, "y_val")):
         if np.unique(labels).size < 2:
             raise ValueError(
-                f"The '{param}' parameter of train_classifier must contain both classes (0 and 1); "
+                f"The '{param}' parameter of {func} must contain both classes (0 and 1); "
                 f"got only {int(labels[0]) if labels.size else 'no labels'}. A validation AUC needs both."
             )
-    keras.utils.set_random_seed(random_state)
-    train_ds = make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True, augment=augment,
-                            random_state=random_state)
+    class_weight = _check_class_weight(class_weight, func)
+    seed = derive_seed(random_state, func=func)
+    keras.utils.set_random_seed(seed)
+    train_ds = make_dataset(x_train, y_train, batch_size=int(batch_size), shuffle=True, augment=augment,
+                            random_state=seed)
     val_ds = make_dataset(x_val, y_val, batch_size=256)
-    stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=patience,
+    stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=int(patience),
                                             restore_best_weights=True)
-    callbacks = [stopper] + ([keras_progress_callback(model.name)] if progress else [])
-    if max_seconds is not None:
-        check_in_range(max_seconds, "max_seconds", 0, np.inf, func="train_classifier", closed="neither")
-        callbacks.append(_time_budget(max_seconds))
+    guard = _safety_time_limit(max_seconds)
+    callbacks = [stopper, guard] + ([keras_progress_callback(model.name)] if progress else [])
     start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, class_weight=class_weight,
+    history = model.fit(train_ds, validation_data=val_ds, epochs=int(epochs), class_weight=class_weight,
                         callbacks=callbacks, verbose=0, shuffle=False)  # tf.data shuffles
     seconds = time.perf_counter() - start
-    frame = pd.DataFrame(history.history)
-    frame.index.name = "epoch"
-    frame.attrs["best_epoch"] = int(np.argmax(frame["val_auc"].to_numpy()))
-    frame.attrs["train_seconds"] = float(seconds)
-    return frame
+    if guard.timed_out:
+        raise TrainingTimeoutError(
+            f"{func} passed its safety time limit max_seconds={max_seconds:g} after {guard.epochs_done} of "
+            f"{epochs} epochs ({seconds:.0f} s), so the model is incomplete and was not returned. The limit "
+            "never shortens training silently: raise max_seconds (or pass None) to let it finish, or lower "
+            "epochs (which changes the results)."
+        )
+    table = pd.DataFrame(history.history)
+    table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
+    val_auc = table["val_auc"].to_numpy()
+    if not np.isfinite(val_auc).any():
+        warn_degenerate(func, "the validation AUC is undefined at every epoch", stacklevel=2)
+    best = int(np.nanargmax(val_auc)) + 1 if np.isfinite(val_auc).any() else len(table)
+    return TrainingHistory(table, best_epoch=best, stopped_early=len(table) < epochs, max_epochs=int(epochs),
+                           patience=int(patience), seed=seed, train_seconds=float(seconds))
 
 
-def _time_budget(max_seconds: float):
-    """A callback that stops before an epoch that would end after ``max_seconds`` of training."""
+def _safety_time_limit(max_seconds: float | None):
+    """A callback that stops training once ``max_seconds`` have passed and notes that it did."""
     keras = keras_module()
 
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = self.last = time.perf_counter()
-            self.slowest = 0.0
+    class SafetyTimeLimit(keras.callbacks.Callback):
+        timed_out = False
+        epochs_done = 0
 
-        def on_epoch_end(self, epoch, logs=None):
-            now = time.perf_counter()
-            self.slowest = max(self.slowest, now - self.last)
-            self.last = now
-            if now - self.start + self.slowest > max_seconds:
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def _check(self):
+            if max_seconds is not None and time.perf_counter() - self.start > max_seconds:
+                self.timed_out = True
                 self.model.stop_training = True
 
-    return TimeBudget()
+        def on_train_batch_end(self, batch, logs=None):
+            self._check()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs_done = epoch + 1
+            self._check()
+
+    return SafetyTimeLimit()
 
 
 def _check_model_input(model, x, param: str, func: str = "train_classifier") -> np.ndarray:
@@ -146,17 +309,37 @@ def _check_model_input(model, x, param: str, func: str = "train_classifier") -> 
     return x.astype(np.float32, copy=False)
 
 
-def predict_scores(model: "keras.Model", x: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """The model's predicted probability of a lesion for each image, shape (n,).
+@validate_params({
+    "model": ["callable"],
+    "x": ["array-like"],
+    "batch_size": [Interval(numbers.Integral, 1, None)],
+})
+def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """The model's predicted probability of a lesion for each image.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A binary model with one sigmoid output.
+    x : ndarray of float32, shape (n, height, width, channels)
+        Images in [0, 1], matching the model's input shape.
+    batch_size : int, default 256
+        Images per forward pass.
+
+    Returns
+    -------
+    ndarray of float32, shape (n,)
+        Probabilities in [0, 1].
 
     Examples
     --------
-    >>> from pmed_utils.models import seed_cnn
-    >>> predict_scores(seed_cnn(), np.zeros((3, 64, 64, 3), "float32")).shape
+    >>> from pmed_utils.models import small_cnn
+    >>> predict_scores(small_cnn((8, 8, 1), filters=(2,)), np.zeros((3, 8, 8, 1), "float32")).shape
     (3,)
     """
+    _check_model(model, "predict_scores")
     x = _check_model_input(model, x, "x", func="predict_scores")
-    return predict_in_batches(model, x, batch_size).reshape(-1)
+    return predict_in_batches(model, x, int(batch_size)).reshape(-1)
 
 
 def predict_in_batches(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import numbers
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from pmed_utils.models.training import TrainingHistory
+from pmed_utils.reproducibility import check_random_state
+from pmed_utils.validation import Interval, check_same_length, validate_params
+
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["plot_examples_per_class", "plot_augmented_views", "plot_training_history"]
+__all__ = ["plot_augmented_views", "plot_examples_per_class", "plot_training_history"]
 
 
 def _show(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
@@ -28,9 +32,35 @@ def _show(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
         ax.set_title(title, fontsize="small")
 
 
+@validate_params({
+    "images": ["array-like"],
+    "labels": ["array-like"],
+    "class_names": ["mapping"],
+    "n_per_class": [Interval(numbers.Integral, 1, None)],
+    "random_state": ["random_state"],
+})
 def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: dict[int, str], n_per_class: int = 6,
-                            random_state: int = 0, **kwargs) -> Figure:
+                            random_state: int | np.random.Generator | None = None, **kwargs: Any) -> Figure:
     """A grid with ``n_per_class`` random images of each class, one row per class.
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, height, width) or (n, height, width, channels)
+        uint8 (0–255) or float in [0, 1].
+    labels : array-like, shape (n,)
+        Class of each image.
+    class_names : dict
+        Class value → row label; one row per key, in sorted order.
+    n_per_class : int, default 6
+        Images per row (a row with fewer images leaves blank panels).
+    random_state : int, numpy.random.Generator or None, default None
+        Which images are drawn.
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` (e.g. ``figsize``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -39,12 +69,18 @@ def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: 
     >>> len(fig.axes)
     6
     """
-    rng = np.random.default_rng(random_state)
+    from pmed_utils.imaging import check_images
+
+    images = check_images(images, func="plot_examples_per_class")
+    rng = check_random_state(random_state, func="plot_examples_per_class")
     labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"The 'labels' parameter of plot_examples_per_class must be 1-D; got shape {labels.shape}.")
+    check_same_length((images, "images"), (labels, "labels"), func="plot_examples_per_class")
     classes = sorted(class_names)
     kwargs.setdefault("figsize", (1.6 * n_per_class, 1.8 * len(classes)))
     fig, axes = plt.subplots(len(classes), n_per_class, squeeze=False, **kwargs)
-    for row, c in zip(axes, classes):
+    for row, c in zip(axes, classes, strict=True):
         idx = np.flatnonzero(labels == c)
         chosen = rng.choice(idx, size=min(n_per_class, idx.size), replace=False) if idx.size else []
         for j, ax in enumerate(row):
@@ -58,8 +94,25 @@ def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: 
     return fig
 
 
-def plot_augmented_views(image: np.ndarray, augment: "keras.layers.Layer", n_views: int = 5, **kwargs) -> Figure:
+@validate_params({"image": ["array-like"], "augment": ["callable"], "n_views": [Interval(numbers.Integral, 1, None)]})
+def plot_augmented_views(image: np.ndarray, augment: keras.layers.Layer, n_views: int = 5, **kwargs: Any) -> Figure:
     """The original image followed by ``n_views`` random augmentations of it.
+
+    Parameters
+    ----------
+    image : ndarray, shape (height, width) or (height, width, channels)
+        One image, uint8 (0–255) or float in [0, 1].
+    augment : keras layer or callable
+        Called as ``augment(batch, training=True)``, e.g. :func:`pmed_utils.imaging.augmentation_layers`.
+    n_views : int, default 5
+        Augmented copies to show.
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``n_views + 1`` panels titled "original", "view 1", ...
 
     Examples
     --------
@@ -68,11 +121,16 @@ def plot_augmented_views(image: np.ndarray, augment: "keras.layers.Layer", n_vie
     >>> [ax.get_title() for ax in fig.axes]
     ['original', 'view 1', 'view 2']
     """
-    x = np.asarray(image, dtype=np.float32)
+    from pmed_utils.imaging import check_images
+
+    arr = np.asarray(image)
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3)):
+        raise ValueError(f"The 'image' parameter of plot_augmented_views must be one image of shape (height, width) "
+                         f"or (height, width, channels) with 1 or 3 channels; got shape {arr.shape}.")
+    arr = check_images(arr[None], "image", func="plot_augmented_views")[0]
+    x = arr.astype(np.float32) / 255.0 if arr.dtype == np.uint8 else arr.astype(np.float32)
     if x.ndim == 2:
         x = x[..., None]
-    if x.max() > 1:
-        x = x / 255.0
     kwargs.setdefault("figsize", (1.8 * (n_views + 1), 2.1))
     fig, axes = plt.subplots(1, n_views + 1, **kwargs)
     _show(axes[0], x, "original")
@@ -84,33 +142,54 @@ def plot_augmented_views(image: np.ndarray, augment: "keras.layers.Layer", n_vie
     return fig
 
 
-def plot_training_history(history: pd.DataFrame, metric: str = "auc", ax: Axes | None = None,
-                          label: str | None = None, **kwargs) -> Axes:
+@validate_params({"history": [TrainingHistory], "metric": ["str"], "ax": [Axes, None], "label": ["str", None]})
+def plot_training_history(history: TrainingHistory, metric: str = "auc", ax: Axes | None = None,
+                          label: str | None = None, **kwargs: Any) -> Axes:
     """Training and validation ``metric`` per epoch, with the restored best epoch marked.
+
+    Parameters
+    ----------
+    history : TrainingHistory
+        As returned by :func:`pmed_utils.models.train_classifier`.
+    metric : str, default "auc"
+        A column of ``history.table`` that also has a ``val_`` twin ("auc", "loss", "accuracy").
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    label : str, optional
+        Prefix of the legend entries.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
 
     Examples
     --------
-    >>> h = pd.DataFrame({"auc": [0.6, 0.7, 0.8], "val_auc": [0.55, 0.72, 0.7]})
-    >>> h.attrs["best_epoch"] = 1
+    >>> import pandas as pd
+    >>> from pmed_utils.models import TrainingHistory
+    >>> table = pd.DataFrame({"auc": [0.6, 0.7, 0.8], "val_auc": [0.55, 0.72, 0.7]},
+    ...                      index=pd.RangeIndex(1, 4, name="epoch"))
+    >>> h = TrainingHistory(table, best_epoch=2, stopped_early=False, max_epochs=3, patience=2, seed=1)
     >>> ax = plot_training_history(h)
-    >>> ax.get_lines()[1].get_ydata().tolist()
-    [0.55, 0.72, 0.7]
+    >>> ax.get_lines()[1].get_ydata().tolist(), ax.collections[0].get_offsets().tolist()
+    ([0.55, 0.72, 0.7], [[2.0, 0.72]])
     """
-    missing = [c for c in (metric, f"val_{metric}") if c not in history.columns]
+    table = history.table
+    missing = [c for c in (metric, f"val_{metric}") if c not in table.columns]
     if missing:
         raise ValueError(
-            f"The 'history' parameter of plot_training_history must have columns {metric!r} and "
-            f"'val_{metric}' (as returned by train_classifier); missing {missing}, got {list(history.columns)}."
+            f"The 'metric' parameter of plot_training_history must name a column with a validation twin; "
+            f"{metric!r} needs {metric!r} and 'val_{metric}', missing {missing}, the history has {list(table.columns)}."
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     name = f"{label} " if label else ""
-    epochs = np.arange(1, len(history) + 1)
-    (line,) = ax.plot(epochs, history[metric], ls="--", label=f"{name}training", **kwargs)
-    ax.plot(epochs, history[f"val_{metric}"], color=line.get_color(), label=f"{name}validation", **kwargs)
-    if "best_epoch" in history.attrs:
-        best = history.attrs["best_epoch"]
-        ax.scatter([best + 1], [history[f"val_{metric}"].iloc[best]], color=line.get_color(), zorder=3, s=40)
+    epochs = np.asarray(table.index)
+    (line,) = ax.plot(epochs, table[metric], ls="--", label=f"{name}training", **kwargs)
+    ax.plot(epochs, table[f"val_{metric}"], color=line.get_color(), label=f"{name}validation", **kwargs)
+    best = history.best_epoch
+    ax.scatter([best], [table.loc[best, f"val_{metric}"]], color=line.get_color(), zorder=3, s=40)
     ax.set(xlabel="Epoch", ylabel=metric.upper() if metric == "auc" else metric, title=ax.get_title() or "Training curves")
     ax.legend(fontsize="small")
     return ax

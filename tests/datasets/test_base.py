@@ -65,3 +65,23 @@ def test_download_if_missing_false(tmp_path):
     remote = _remote(tmp_path)
     with pytest.raises(DataNotAvailableError, match="download_if_missing=False"):
         fetch_file(remote, tmp_path / "cache", download_if_missing=False)
+
+
+def test_fetcher_paths_and_checksums_are_checked(tmp_path, monkeypatch):
+    from pmed_utils.datasets import packaged_data_path, verify_md5
+
+    a_file = tmp_path / "not_a_folder"
+    a_file.write_text("x")
+    with pytest.raises(NotADirectoryError, match="not_a_folder .*is a file"):
+        get_data_home(a_file)
+    monkeypatch.setenv("PMED_DATA", str(a_file))
+    with pytest.raises(NotADirectoryError, match=r"\$PMED_DATA"):
+        fetch_file(_remote(tmp_path))
+    with pytest.raises(FileNotFoundError, match="'path' parameter of md5_file must be an existing file"):
+        md5_file(tmp_path / "missing.bin")
+    with pytest.raises(ValueError, match="'expected_md5' parameter of verify_md5 must be 32 hex digits; got 'abc'"):
+        verify_md5(a_file, "abc")
+    with pytest.raises(TypeError, match="packaged_data_path takes one or more non-empty"):
+        packaged_data_path()
+    with pytest.raises(ValueError, match=r"'timeout' parameter of fetch_file must be a float in \(0, inf\)"):
+        fetch_file(RemoteFile("a.bin", "file:///nowhere/a.bin", "0" * 32), tmp_path, timeout=0)

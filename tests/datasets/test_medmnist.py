@@ -37,6 +37,10 @@ def test_unknown_name_lists_valid_ones():
         load_medmnist("brestmnist")
     with pytest.raises(ValueError, match="'size' parameter"):
         load_medmnist("breastmnist", size=32)
+    with pytest.raises(ValueError, match="'size' parameter of load_medmnist must be one of 128, 224, 28, 64; got '28'"):
+        load_medmnist("breastmnist", size="28")
+    with pytest.raises(TypeError, match="'card' parameter of binary_target must be an instance of DatasetCard"):
+        binary_target([0, 1], "breastmnist")
 
 
 def test_table_has_every_2d_dataset_and_size():
