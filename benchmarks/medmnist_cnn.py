@@ -97,7 +97,7 @@ def _result(name: str, model_name: str, seed: int, y_test, scores, **timing) -> 
         "dataset": name,
         "model": model_name,
         "seed": seed,
-        "test_auc": auc_delong(y_test, scores).auc,
+        "test_auc": auc_delong(y_test, scores).auc.value,
         "test_acc": float(metrics_at_threshold(y_test, scores, 0.5).loc["accuracy", "value"]),
         **timing,
     }
