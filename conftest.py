@@ -2,11 +2,10 @@
 
 import os
 
-import pytest
-
 # Never open a window. Set the backend for this process only: an MPLBACKEND environment
 # variable would also reach the notebook kernels and stop them from showing figures inline.
 import matplotlib  # noqa: E402
+import pytest
 
 matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

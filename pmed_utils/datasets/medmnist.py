@@ -228,7 +228,7 @@ def load_medmnist(
     class_names = {int(k): v for k, v in info["label"].items()}
     binary = info["task"] == "binary-class"
     positive = POSITIVE_LABEL.get(name, 1) if binary else None
-    if binary:
+    if positive is not None:
         notes = [f"pmed label 1 = MedMNIST label {positive} ({class_names[positive]}); pmed label 0 = the other class."]
     else:
         notes = ["Not a binary task: labels are MedMNIST's as shipped."]
@@ -236,7 +236,7 @@ def load_medmnist(
         name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
         split_sizes={s: len(images[s]) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
         source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
-        positive_label=positive, positive_meaning=class_names[positive] if binary else None, notes=notes,
+        positive_label=positive, positive_meaning=class_names[positive] if positive is not None else None, notes=notes,
     )
     labels = {s: binary_target(raw[s], card) for s in raw} if binary else raw
     return MedMNISTData(images, labels, card)

@@ -507,7 +507,7 @@ def _logistic_newton(gb: np.ndarray, y: np.ndarray, x_cov: np.ndarray, x_pairs: 
         try:
             step = np.linalg.solve(h, grad[..., None])[..., 0]
         except np.linalg.LinAlgError:
-            step = np.stack([np.linalg.lstsq(hi, gi, rcond=None)[0] for hi, gi in zip(h, grad)])
+            step = np.stack([np.linalg.lstsq(hi, gi, rcond=None)[0] for hi, gi in zip(h, grad, strict=True)])
         # cap steps at 1 log-odds unit: large effects of rare alleles otherwise overshoot
         biggest = np.abs(step).max(axis=1, keepdims=True)
         step = np.where(biggest > 1, step / np.maximum(biggest, 1e-300), step)

@@ -560,7 +560,7 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n").encode())
         fixed = [f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t".encode()
-                 for c, p, i, r, a in zip(chrom, pos.astype(np.int64), ids, ref, alt)]
+                 for c, p, i, r, a in zip(chrom, pos.astype(np.int64), ids, ref, alt, strict=True)]
         block = max(1, 2**24 // max(4 * g.shape[0], 1))
         for start in range(0, g.shape[1], block):
             codes = g[:, start:start + block].T

@@ -93,7 +93,7 @@ def find_duplicates(genotypes: ArrayLike, ids: ArrayLike, *, min_concordance: fl
         conc = agree / shared
     np.fill_diagonal(conc, 0)
     rows = []
-    for i, j in zip(*np.nonzero(np.triu(conc >= min_concordance - 0.02))):
+    for i, j in zip(*np.nonzero(np.triu(conc >= min_concordance - 0.02)), strict=True):
         both = (g[i] >= 0) & (g[j] >= 0)
         if not both.any():
             continue

@@ -271,7 +271,7 @@ def simulate_cohort(
     variants = pd.concat(variant_rows, ignore_index=True)
     variants = variants.drop_duplicates(["chrom", "pos"]).reset_index()
     genotypes = genotypes[:, variants.pop("index").to_numpy()]
-    variants["id"] = [f"rs_sim{c}_{p}" for c, p in zip(variants.chrom, variants.pos)]
+    variants["id"] = [f"rs_sim{c}_{p}" for c, p in zip(variants.chrom, variants.pos, strict=True)]
     bases = np.array(list("ACGT"))
     ref = rng.integers(0, 4, len(variants))
     variants["ref"] = bases[ref]
@@ -326,7 +326,7 @@ def simulate_cohort(
         missing_rate = 0.005
         genotypes[rng.random(genotypes.shape) < missing_rate] = -1
         low = rng.choice(n, 3, replace=False)
-        for i, rate in zip(low, (0.2, 0.25, 0.3)):
+        for i, rate in zip(low, (0.2, 0.25, 0.3), strict=True):
             genotypes[i, rng.random(m) < rate] = -1
         common = np.setdiff1d(np.flatnonzero(maf >= 0.1), causal)
         bad = rng.choice(common, min(15, common.size), replace=False)

@@ -31,7 +31,8 @@ def _check_input_shape(input_shape: tuple, func: str, min_side: int = 1) -> tupl
             or input_shape[2] not in (1, 3) or min(input_shape[:2]) < min_side):
         raise ValueError(f"The 'input_shape' parameter of {func} must be (height, width, channels) with sides of "
                          f"at least {min_side} pixels and 1 or 3 channels; got {input_shape!r}.")
-    return tuple(int(v) for v in input_shape)
+    height, width, channels = (int(v) for v in input_shape)
+    return height, width, channels
 
 
 @validate_params({"input_shape": [tuple], "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")]})

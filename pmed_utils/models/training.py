@@ -123,7 +123,7 @@ def _check_class_weight(class_weight: dict | None, func: str) -> dict[int, float
     if class_weight is None:
         return None
     if set(class_weight) != {0, 1} or not all(
-            isinstance(w, numbers.Real) and np.isfinite(w) and w > 0 for w in class_weight.values()):
+            isinstance(w, numbers.Real) and np.isfinite(float(w)) and float(w) > 0 for w in class_weight.values()):
         raise ValueError(f"The 'class_weight' parameter of {func} must map each class 0 and 1 to a positive "
                          f"finite weight (e.g. balanced_class_weights(y_train)); got {class_weight!r}.")
     return {int(k): float(v) for k, v in class_weight.items()}
@@ -259,7 +259,7 @@ def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike
     table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
     val_auc = table["val_auc"].to_numpy()
     if not np.isfinite(val_auc).any():
-        warn_degenerate(func, "the validation AUC is undefined at every epoch", stacklevel=2)
+        warn_degenerate(func, "the validation AUC is undefined at every epoch")
     best = int(np.nanargmax(val_auc)) + 1 if np.isfinite(val_auc).any() else len(table)
     return TrainingHistory(table, best_epoch=best, stopped_early=len(table) < epochs, max_epochs=int(epochs),
                            patience=int(patience), seed=seed, train_seconds=float(seconds))
@@ -269,7 +269,7 @@ def _safety_time_limit(max_seconds: float | None):
     """A callback that stops training once ``max_seconds`` have passed and notes that it did."""
     keras = keras_module()
 
-    class SafetyTimeLimit(keras.callbacks.Callback):
+    class SafetyTimeLimit(keras.callbacks.Callback):  # type: ignore[name-defined]  # keras is loaded lazily
         timed_out = False
         epochs_done = 0
 

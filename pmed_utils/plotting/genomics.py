@@ -138,7 +138,7 @@ def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, *, ax: Axes | Non
     kwargs.setdefault("s", 4)
     frame = variants[["chrom", "pos", "id"]].reset_index(drop=True).assign(p=gwas["p"].to_numpy(dtype=float))
     offset, ticks, x = 0, [], np.zeros(len(frame))
-    for k, (chrom, part) in enumerate(frame.groupby("chrom", sort=True)):
+    for k, (_chrom, part) in enumerate(frame.groupby("chrom", sort=True)):
         x[part.index] = part["pos"] - part["pos"].min() + offset
         ticks.append((offset + x[part.index].max()) / 2 if len(part) else offset)
         ax.scatter(x[part.index], -np.log10(part["p"]), color=("#1f4e79", "#6fa8dc")[k % 2], **kwargs)

@@ -82,7 +82,7 @@ def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: 
     fig, axes = plt.subplots(len(classes), n_per_class, squeeze=False, **kwargs)
     for row, c in zip(axes, classes, strict=True):
         idx = np.flatnonzero(labels == c)
-        chosen = rng.choice(idx, size=min(n_per_class, idx.size), replace=False) if idx.size else []
+        chosen = rng.choice(idx, size=min(n_per_class, idx.size), replace=False) if idx.size else idx
         for j, ax in enumerate(row):
             if j < len(chosen):
                 _show(ax, images[chosen[j]])

@@ -10,7 +10,6 @@ from pmed_utils.models import (
     seed_cnn,
     small_cnn,
 )
-from pmed_utils.reproducibility import seed_everything
 
 
 def test_seed_cnn_is_exactly_the_seed_architecture():

@@ -38,7 +38,7 @@ def test_manhattan_y_is_minus_log10_p_in_genome_order():
     _, ax = plt.subplots()
     assert plot_manhattan(res, variants, ax=ax, causal_ids={"v4"}, significance=1e-5) is ax
     per_chrom = ax.collections[:3]
-    for points, rows in zip(per_chrom, ([3, 4, 5], [0, 1, 2], [6, 7, 8])):
+    for points, rows in zip(per_chrom, ([3, 4, 5], [0, 1, 2], [6, 7, 8]), strict=True):
         offsets = points.get_offsets()
         np.testing.assert_allclose(offsets[:, 1], -np.log10(res["p"].to_numpy()[rows]))
         pos = variants["pos"].to_numpy()[rows]
@@ -79,7 +79,7 @@ def test_pca_points_are_the_scores_of_each_population():
     scores = rng.normal(size=(30, 3))
     pops = np.array(["B", "A", "C"] * 10)
     ax = plot_pca(scores, pops, components=(2, 0), explained=[0.5, 0.3, 0.1])
-    for points, name in zip(ax.collections, ["A", "B", "C"]):
+    for points, name in zip(ax.collections, ["A", "B", "C"], strict=True):
         np.testing.assert_allclose(points.get_offsets(), scores[pops == name][:, [2, 0]])
     assert ax.get_xlabel() == "PC 3 (10.0%)" and ax.get_ylabel() == "PC 1 (50.0%)"
     with pytest.raises(ValueError, match="'components' parameter of plot_pca must be two column indices"):
@@ -120,7 +120,7 @@ def test_penalty_path_lines_are_the_tuning_table():
     ax = plot_penalty_path(fit.tuning)
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["l1_ratio 0.1", "l1_ratio 0.5"]
-    for line, ratio in zip(lines, (0.1, 0.5)):
+    for line, ratio in zip(lines, (0.1, 0.5), strict=True):
         path = fit.tuning[fit.tuning["l1_ratio"] == ratio].sort_values("alpha")
         np.testing.assert_allclose(line.get_xdata(), path["alpha"])
         np.testing.assert_allclose(line.get_ydata(), path["validation_r2"])
