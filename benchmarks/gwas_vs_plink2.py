@@ -26,8 +26,10 @@ import pandas as pd
 STEPS = {
     "QC (freq, missing, HWE)": ("qc", ["--freq", "--missing", "--hardy"]),
     "GWAS linear": ("linear", ["--pheno", "p.txt", "--pheno-name", "y", "--covar", "c.txt", "--glm", "hide-covar"]),
-    "GWAS logistic": ("logistic", ["--pheno", "p.txt", "--pheno-name", "d", "--covar", "c.txt",
-                                   "--glm", "hide-covar", "no-firth"]),
+    "GWAS logistic": (
+        "logistic",
+        ["--pheno", "p.txt", "--pheno-name", "d", "--covar", "c.txt", "--glm", "hide-covar", "no-firth"],
+    ),
     "score": ("score", ["--score", "w.txt", "1", "2", "3", "no-mean-imputation"]),
 }
 
@@ -54,8 +56,14 @@ def run_pmed_step(step: str, workdir: Path) -> None:
     age = pd.read_csv(workdir / "c.txt", sep="\t")["age"].to_numpy()
     if step == "qc":
         counts = variant_counts(g)
-        out = pd.DataFrame({"id": variants["id"], "alt_freq": allele_frequencies_from_counts(counts[:, 1:]),
-                            "f_miss": counts[:, 0] / len(g), "p_hwe": hwe_exact_pvalues_from_counts(counts[:, 1:])})
+        out = pd.DataFrame(
+            {
+                "id": variants["id"],
+                "alt_freq": allele_frequencies_from_counts(counts[:, 1:]),
+                "f_miss": counts[:, 0] / len(g),
+                "p_hwe": hwe_exact_pvalues_from_counts(counts[:, 1:]),
+            }
+        )
     elif step == "linear":
         out = gwas_linear(g, pheno["y"], age, variants["id"])
     elif step == "logistic":
@@ -81,15 +89,18 @@ def write_cohort(workdir: Path, n: int, m: int, seed: int = 0) -> None:
         block[rng.random(block.shape) < 0.002] = -1
         g[:, start:stop] = block
     samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)], "sex": rng.integers(0, 2, n)})
-    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(m) * 100 + 1, "id": [f"v{j}" for j in range(m)],
-                             "ref": "A", "alt": "G"})
+    variants = pd.DataFrame(
+        {"chrom": 1, "pos": np.arange(m) * 100 + 1, "id": [f"v{j}" for j in range(m)], "ref": "A", "alt": "G"}
+    )
     write_plink(workdir / "bench", g, variants, samples)
     ids = {"FID": samples.id, "IID": samples.id}
     pd.DataFrame({**ids, "y": rng.normal(size=n), "d": (rng.random(n) < 0.3) + 1}).to_csv(
-        workdir / "p.txt", sep="\t", index=False)
+        workdir / "p.txt", sep="\t", index=False
+    )
     pd.DataFrame({**ids, "age": rng.normal(50, 10, n)}).to_csv(workdir / "c.txt", sep="\t", index=False)
     pd.DataFrame({"id": variants.id, "a": "G", "w": rng.normal(0, 0.01, m)}).to_csv(
-        workdir / "w.txt", sep="\t", index=False, header=False)
+        workdir / "w.txt", sep="\t", index=False, header=False
+    )
 
 
 def main() -> int:
@@ -111,19 +122,25 @@ def main() -> int:
         workdir = Path(tmp)
         write_cohort(workdir, args.samples, args.variants)
         for label, (step, plink_args) in STEPS.items():
-            pt, pm = _measure(["plink2", "--bfile", "bench", *plink_args, "--threads", str(args.threads),
-                               "--silent", "--out", step], workdir)
+            pt, pm = _measure(
+                ["plink2", "--bfile", "bench", *plink_args, "--threads", str(args.threads), "--silent", "--out", step],
+                workdir,
+            )
             t, mem = _measure([sys.executable, __file__, "--pmed-step", step, "--workdir", str(workdir)], workdir)
             rows.append((label, t, mem, pt, pm))
     table = pd.DataFrame(rows, columns=["step", "pmed s", "pmed peak MiB", "plink2 s", "plink2 peak MiB"])
     table["time ratio"] = table["pmed s"] / table["plink2 s"]
     total = table[["pmed s", "plink2 s"]].sum()
-    print(f"{args.samples} samples × {args.variants} variants; plink2 with {args.threads} threads; "
-          "each step is a separate process that reads the .bed file (times include start-up and reading)")
+    print(
+        f"{args.samples} samples × {args.variants} variants; plink2 with {args.threads} threads; "
+        "each step is a separate process that reads the .bed file (times include start-up and reading)"
+    )
     print(table.round(2).to_string(index=False))
-    print(f"total: pmed {total['pmed s']:.1f} s, plink2 {total['plink2 s']:.1f} s, "
-          f"ratio {total['pmed s'] / total['plink2 s']:.1f}; largest peak memory: pmed "
-          f"{table['pmed peak MiB'].max():.0f} MiB, plink2 {table['plink2 peak MiB'].max():.0f} MiB")
+    print(
+        f"total: pmed {total['pmed s']:.1f} s, plink2 {total['plink2 s']:.1f} s, "
+        f"ratio {total['pmed s'] / total['plink2 s']:.1f}; largest peak memory: pmed "
+        f"{table['pmed peak MiB'].max():.0f} MiB, plink2 {table['plink2 peak MiB'].max():.0f} MiB"
+    )
     return 0
 
 

@@ -38,7 +38,7 @@ MODELS = {
     "small CNN, mirror (28x28x1)": "small_cnn() (filters 32/64/128), left–right mirroring only",
     "small CNN 16/32/64, full aug (28x28x1)": "small_cnn(filters=(16, 32, 64)), mirroring + rotation, zoom, contrast",
     "5 x small CNN 16/32/64, CV ensemble (28x28x1)": "train_cv_ensemble: one small_cnn(filters=(16, 32, 64)) per fold "
-                                                     "of train + val, mirroring, the budget shared by the 5 models",
+    "of train + val, mirroring, the budget shared by the 5 models",
 }
 
 
@@ -74,20 +74,54 @@ def _run_one(name: str, model_name: str, seed: int, data, args) -> dict:
     else:  # the test split stays untouched; train + val are the development images
         x = model_inputs_by_split(data.images)
         ensemble = train_cv_ensemble(
-            lambda: small_cnn((28, 28, 1), filters=(16, 32, 64)), np.concatenate([x["train"], x["val"]]),
-            np.concatenate([y["train"], y["val"]]), n_folds=5, epochs=args.epochs, patience=args.patience,
-            batch_size=args.batch_size, augment=mirror_augmentation(random_state=seed),
-            random_state=seed, max_seconds=args.max_seconds, progress=False)
+            lambda: small_cnn((28, 28, 1), filters=(16, 32, 64)),
+            np.concatenate([x["train"], x["val"]]),
+            np.concatenate([y["train"], y["val"]]),
+            n_folds=5,
+            epochs=args.epochs,
+            patience=args.patience,
+            batch_size=args.batch_size,
+            augment=mirror_augmentation(random_state=seed),
+            random_state=seed,
+            max_seconds=args.max_seconds,
+            progress=False,
+        )
         folds = ensemble.fold_summary()
-        return _result(name, model_name, seed, y["test"], ensemble.predict(x["test"]), epochs=int(folds["epochs"].sum()),
-                       best_epoch=float(folds["best_epoch"].mean()), train_seconds=ensemble.train_seconds)
+        return _result(
+            name,
+            model_name,
+            seed,
+            y["test"],
+            ensemble.predict(x["test"]),
+            epochs=int(folds["epochs"].sum()),
+            best_epoch=float(folds["best_epoch"].mean()),
+            train_seconds=ensemble.train_seconds,
+        )
     history = train_classifier(
-        model, x["train"], y["train"], x["val"], y["val"], epochs=args.epochs, patience=args.patience,
-        batch_size=args.batch_size, augment=augment, class_weight=balanced_class_weights(y["train"]),
-        random_state=seed, max_seconds=args.max_seconds, progress=False,
+        model,
+        x["train"],
+        y["train"],
+        x["val"],
+        y["val"],
+        epochs=args.epochs,
+        patience=args.patience,
+        batch_size=args.batch_size,
+        augment=augment,
+        class_weight=balanced_class_weights(y["train"]),
+        random_state=seed,
+        max_seconds=args.max_seconds,
+        progress=False,
     )
-    return _result(name, model_name, seed, y["test"], predict_scores(model, x["test"]), epochs=history.n_epochs,
-                   best_epoch=history.best_epoch, train_seconds=history.train_seconds)
+    return _result(
+        name,
+        model_name,
+        seed,
+        y["test"],
+        predict_scores(model, x["test"]),
+        epochs=history.n_epochs,
+        best_epoch=history.best_epoch,
+        train_seconds=history.train_seconds,
+    )
 
 
 def _result(name: str, model_name: str, seed: int, y_test, scores, **timing) -> dict:
@@ -108,12 +142,23 @@ def print_tables(runs: pd.DataFrame, n_seeds: int) -> None:
     from pmed_utils.datasets import medmnist_benchmark
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"\nMedMNIST v2 test AUC / ACC: published rows vs this run ({n_seeds} seeds, mean ± sd; "
-          f"{cpus} CPU cores; ACC at a 0.5 threshold on the lesion probability)\n")
+    print(
+        f"\nMedMNIST v2 test AUC / ACC: published rows vs this run ({n_seeds} seeds, mean ± sd; "
+        f"{cpus} CPU cores; ACC at a 0.5 threshold on the lesion probability)\n"
+    )
     for name in runs.dataset.unique():
-        ours = runs[runs.dataset == name].groupby("model", sort=False).agg(
-            auc_mean=("test_auc", "mean"), auc_sd=("test_auc", "std"), acc_mean=("test_acc", "mean"),
-            acc_sd=("test_acc", "std"), train_s=("train_seconds", "mean"), train_s_max=("train_seconds", "max"))
+        ours = (
+            runs[runs.dataset == name]
+            .groupby("model", sort=False)
+            .agg(
+                auc_mean=("test_auc", "mean"),
+                auc_sd=("test_auc", "std"),
+                acc_mean=("test_acc", "mean"),
+                acc_sd=("test_acc", "std"),
+                train_s=("train_seconds", "mean"),
+                train_s_max=("train_seconds", "max"),
+            )
+        )
         published = medmnist_benchmark(name)
         labels = [f"{m} [published]" for m in published.index] + [f"{m} [pmed]" for m in ours.index]
         width = max(len(label) for label in labels + ["model"])  # long model names must not shift the columns
@@ -121,9 +166,11 @@ def print_tables(runs: pd.DataFrame, n_seeds: int) -> None:
         for model, row in published.iterrows():
             lines.append(f"{model + ' [published]':{width}s} {row.test_auc:>15.3f} {row.test_acc:>15.3f}")
         for model, row in ours.iterrows():
-            lines.append(f"{model + ' [pmed]':{width}s} {row.auc_mean:>7.3f} ± {np.nan_to_num(row.auc_sd):.3f} "
-                         f"{row.acc_mean:>7.3f} ± {np.nan_to_num(row.acc_sd):.3f} "
-                         f"{row.train_s:>6.0f} (max {row.train_s_max:.0f})")
+            lines.append(
+                f"{model + ' [pmed]':{width}s} {row.auc_mean:>7.3f} ± {np.nan_to_num(row.auc_sd):.3f} "
+                f"{row.acc_mean:>7.3f} ± {np.nan_to_num(row.acc_sd):.3f} "
+                f"{row.train_s:>6.0f} (max {row.train_s_max:.0f})"
+            )
         print(f"## {name}\n" + "\n".join(lines) + "\n")
 
 
@@ -135,8 +182,12 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--epochs", type=int, default=12, help="epoch budget of every network (as chapter 21)")
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-seconds", type=float, default=None,
-                        help="safety stop per run: fail (never shorten training) past this many seconds")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        help="safety stop per run: fail (never shorten training) past this many seconds",
+    )
     parser.add_argument("--csv", default=None, help="also write the per-run results here")
     args = parser.parse_args(argv)
 
@@ -150,9 +201,12 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 start = time.perf_counter()
                 row = _run_one(name, model_name, seed, data, args)
                 runs.append(row)
-                print(f"{name:15s} {model_name:{max(map(len, MODELS))}s} seed {seed}: AUC {row['test_auc']:.3f} ACC {row['test_acc']:.3f} "
-                      f"({row['epochs']} epochs, best {row['best_epoch']:.0f}, train {row['train_seconds']:.0f} s, "
-                      f"total {time.perf_counter() - start:.0f} s)", flush=True)
+                print(
+                    f"{name:15s} {model_name:{max(map(len, MODELS))}s} seed {seed}: AUC {row['test_auc']:.3f} ACC {row['test_acc']:.3f} "
+                    f"({row['epochs']} epochs, best {row['best_epoch']:.0f}, train {row['train_seconds']:.0f} s, "
+                    f"total {time.perf_counter() - start:.0f} s)",
+                    flush=True,
+                )
     runs = pd.DataFrame(runs)
     if args.csv:
         runs.to_csv(args.csv, index=False)

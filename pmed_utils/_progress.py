@@ -88,17 +88,21 @@ def keras_progress_callback(desc: str, monitor: str = "val_auc") -> Callback:
     class EpochProgress(keras.callbacks.Callback):  # type: ignore[name-defined]  # a module known at run time
         def on_train_begin(self, logs=None):
             self.best, self.best_epoch = -float("inf"), None
-            self.bar = tqdm(total=self.params.get("epochs"), desc=desc, unit="epoch",
-                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} epochs "
-                                       "[{elapsed}{postfix}]")
+            self.bar = tqdm(
+                total=self.params.get("epochs"),
+                desc=desc,
+                unit="epoch",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} epochs [{elapsed}{postfix}]",
+            )
 
         def on_epoch_end(self, epoch, logs=None):
             value = (logs or {}).get(monitor)
             if value is not None and value > self.best:
                 self.best, self.best_epoch = float(value), epoch + 1  # 1-based, as in the plots
             if value is not None:
-                self.bar.set_postfix_str(f"{monitor}={value:.3f}, best={self.best:.3f} @ {self.best_epoch}",
-                                         refresh=False)
+                self.bar.set_postfix_str(
+                    f"{monitor}={value:.3f}, best={self.best:.3f} @ {self.best_epoch}", refresh=False
+                )
             self.bar.update(1)
 
         def on_train_end(self, logs=None):

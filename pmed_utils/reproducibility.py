@@ -61,8 +61,9 @@ def seed_everything(seed: int, deterministic_tensorflow: bool = True) -> np.rand
 
 # random_state is checked in the body, so that the message names the calling function.
 @validate_params({"random_state": [object], "func": ["str", None]})
-def check_random_state(random_state: int | np.random.Generator | None, *,
-                       func: str | None = None) -> np.random.Generator:
+def check_random_state(
+    random_state: int | np.random.Generator | None, *, func: str | None = None
+) -> np.random.Generator:
     """Turn ``random_state`` (int, Generator or None) into a numpy Generator.
 
     This is the one ``random_state`` contract of pmed: every random function

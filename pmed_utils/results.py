@@ -65,8 +65,7 @@ class Estimate:
         spec = spec or ".3f"
         if math.isnan(self.low) and math.isnan(self.high):
             return format(self.value, spec)
-        return (f"{format(self.value, spec)} ({self.level:.0%} CI "
-                f"{format(self.low, spec)}–{format(self.high, spec)})")
+        return f"{format(self.value, spec)} ({self.level:.0%} CI {format(self.low, spec)}–{format(self.high, spec)})"
 
     def __str__(self) -> str:
         return format(self, "")

@@ -19,14 +19,20 @@ from pmed_utils.validation import Interval, check_same_length, validate_params
 __all__ = ["split_by_individual"]
 
 
-@validate_params({
-    "n": [Interval(numbers.Integral, 3, None)],
-    "fractions": [tuple, list],
-    "stratify": ["array-like", None],
-    "random_state": ["random_state"],
-})
-def split_by_individual(n: int, fractions: Sequence[float] = (0.6, 0.2, 0.2), stratify: ArrayLike | None = None,
-                        random_state: int | np.random.Generator | None = 0) -> dict[str, np.ndarray]:
+@validate_params(
+    {
+        "n": [Interval(numbers.Integral, 3, None)],
+        "fractions": [tuple, list],
+        "stratify": ["array-like", None],
+        "random_state": ["random_state"],
+    }
+)
+def split_by_individual(
+    n: int,
+    fractions: Sequence[float] = (0.6, 0.2, 0.2),
+    stratify: ArrayLike | None = None,
+    random_state: int | np.random.Generator | None = 0,
+) -> dict[str, np.ndarray]:
     """Indices for train / validation / test, each person in exactly one set (optionally stratified).
 
     Parameters
@@ -55,10 +61,11 @@ def split_by_individual(n: int, fractions: Sequence[float] = (0.6, 0.2, 0.2), st
     """
     from sklearn.model_selection import train_test_split
 
-    if len(fractions) != 3 or not all(isinstance(f, (numbers.Real, np.floating)) and 0 < f < 1
-                                      for f in fractions):
-        raise ValueError("The 'fractions' parameter of split_by_individual must hold three fractions in (0, 1) "
-                         f"(train, validation, test); got {fractions!r}.")
+    if len(fractions) != 3 or not all(isinstance(f, (numbers.Real, np.floating)) and 0 < f < 1 for f in fractions):
+        raise ValueError(
+            "The 'fractions' parameter of split_by_individual must hold three fractions in (0, 1) "
+            f"(train, validation, test); got {fractions!r}."
+        )
     if not np.isclose(sum(fractions), 1):
         raise ValueError(f"The 'fractions' parameter of split_by_individual must sum to 1; got {fractions}.")
     if stratify is not None:
@@ -74,9 +81,10 @@ def split_by_individual(n: int, fractions: Sequence[float] = (0.6, 0.2, 0.2), st
     try:
         train, rest = train_test_split(idx, test_size=rest_frac, stratify=stratify, random_state=seed)
         strat_rest = None if stratify is None else np.asarray(stratify)[rest]
-        val, test = train_test_split(rest, test_size=fractions[2] / rest_frac, stratify=strat_rest,
-                                     random_state=seed)
+        val, test = train_test_split(rest, test_size=fractions[2] / rest_frac, stratify=strat_rest, random_state=seed)
     except ValueError as exc:  # a set would be empty, or a stratum too small to split
-        raise ValueError(f"split_by_individual cannot split {n} people into {tuple(fractions)}"
-                         f"{' stratified' if stratify is not None else ''}: {exc}") from None
+        raise ValueError(
+            f"split_by_individual cannot split {n} people into {tuple(fractions)}"
+            f"{' stratified' if stratify is not None else ''}: {exc}"
+        ) from None
     return {"train": np.sort(train), "validation": np.sort(val), "test": np.sort(test)}

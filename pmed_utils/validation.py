@@ -274,8 +274,11 @@ def validate_params(constraints: dict[str, list[Any]]) -> Callable[[F], F]:
 
     def decorator(func: F) -> F:
         signature = inspect.signature(func)
-        names = [p.name for p in signature.parameters.values()
-                 if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in ("self", "cls")]
+        names = [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in ("self", "cls")
+        ]
         unknown = sorted(set(constraints) - set(names))
         if unknown:
             raise TypeError(f"validate_params on {func.__qualname__}: no parameter named {unknown}.")
@@ -432,8 +435,16 @@ def valid_value(constraints: Sequence[Any]) -> Any:
             if c in (numbers.Integral, numbers.Real, numbers.Number):
                 return 0 if c is numbers.Integral else 0.0
             return c.__new__(c)  # type: ignore[call-overload]  # an instance without running __init__
-        named = {"array-like": np.zeros(2), "boolean": False, "random_state": 0, "path": "unused-path",
-                 "str": "", "callable": len, "dataframe": pd.DataFrame(), "mapping": {}}
+        named = {
+            "array-like": np.zeros(2),
+            "boolean": False,
+            "random_state": 0,
+            "path": "unused-path",
+            "str": "",
+            "callable": len,
+            "dataframe": pd.DataFrame(),
+            "mapping": {},
+        }
         if c in named:
             return named[c]
     raise ValueError(f"no valid value for constraints {constraints!r}")
@@ -443,9 +454,16 @@ def _where(param: str, func: str | None) -> str:
     return f"The '{param}' parameter" + (f" of {func}" if func else "")
 
 
-@validate_params({"value": [object], "param": ["str"], "low": [numbers.Real], "high": [numbers.Real],
-                  "func": ["str", None],
-                  "closed": [Options({"both", "neither", "left", "right"})]})
+@validate_params(
+    {
+        "value": [object],
+        "param": ["str"],
+        "low": [numbers.Real],
+        "high": [numbers.Real],
+        "func": ["str", None],
+        "closed": [Options({"both", "neither", "left", "right"})],
+    }
+)
 def check_in_range(
     value: Any,
     param: str,
@@ -645,8 +663,7 @@ def check_binary_labels(y: Any, param: str = "y_true", *, func: str | None = Non
     if not set(values.tolist()) <= {0, 1}:
         shown = values.tolist()[:10]
         raise ValueError(
-            f"{_where(param, func)} must contain only 0 and 1 (1 = has the condition); "
-            f"got values {shown}."
+            f"{_where(param, func)} must contain only 0 and 1 (1 = has the condition); got values {shown}."
         )
     return arr.astype(np.int8)
 
@@ -676,7 +693,9 @@ def check_same_length(*arrays_and_names: tuple[Any, str], func: str | None = Non
     """
     lengths = [(name, len(a)) for a, name in arrays_and_names]
     if len({n for _, n in lengths}) > 1:
-        listed = ", ".join(f"{name} has {n} rows" if i == 0 else f"{name} has {n}" for i, (name, n) in enumerate(lengths))
+        listed = ", ".join(
+            f"{name} has {n} rows" if i == 0 else f"{name} has {n}" for i, (name, n) in enumerate(lengths)
+        )
         where = f" in {func}" if func else ""
         raise ValueError(
             f"Inconsistent lengths{where}: {listed}; they must describe the same people in the same order."

@@ -64,8 +64,14 @@ def execute_notebook(notebook: Path, output: Path, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL, cwd=str(workdir),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(workdir),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as exc:
         raise NotebookFailed(

@@ -16,10 +16,7 @@ IPYNB_FILES = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def _cells_signature(nb: nbformat.NotebookNode) -> list[tuple[str, str, tuple[str, ...]]]:
-    return [
-        (cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", [])))
-        for cell in nb.cells
-    ]
+    return [(cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", []))) for cell in nb.cells]
 
 
 def _parameter_names(cell_source: str) -> set[str]:
@@ -54,7 +51,8 @@ def test_pair_exists_and_is_in_sync(md: Path):
 def test_no_outputs_committed(ipynb: Path):
     nb = nbformat.read(ipynb, as_version=4)
     dirty = [
-        i for i, cell in enumerate(nb.cells)
+        i
+        for i, cell in enumerate(nb.cells)
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
     ]
     assert not dirty, f"{ipynb.name} has outputs in cells {dirty}: clear them (the book build makes them)"
@@ -71,9 +69,11 @@ def test_markdown_uses_only_myst_that_reports_can_render(md: Path):
     roles = set(re.findall(r"\{([\w:-]+)\}`", text))
     directives = set(re.findall(r"^(?:`{3,}|:{3,})\{([\w-]+)\}", text, flags=re.M))
     assert roles <= myst.SUPPORTED_ROLES, (
-        f"{md.name}: roles a report cannot render: {sorted(roles - myst.SUPPORTED_ROLES)}")
+        f"{md.name}: roles a report cannot render: {sorted(roles - myst.SUPPORTED_ROLES)}"
+    )
     assert directives <= myst.SUPPORTED_DIRECTIVES, (
-        f"{md.name}: directives a report cannot render: {sorted(directives - myst.SUPPORTED_DIRECTIVES)}")
+        f"{md.name}: directives a report cannot render: {sorted(directives - myst.SUPPORTED_DIRECTIVES)}"
+    )
 
 
 # The book's code column shows about 80 characters; longer lines hide behind a scrollbar.
@@ -83,10 +83,16 @@ MAX_CODE_LINE = 79
 @pytest.mark.parametrize("md", MD_FILES, ids=[p.stem for p in MD_FILES])
 def test_code_lines_fit_the_page(md: Path):
     nb = jupytext.read(md)
-    long = [f"cell {i}: {line}" for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
-    assert not long, (f"{md.name}: code lines over {MAX_CODE_LINE} characters (wrap inside the brackets):\n"
-                      + "\n".join(long))
+    long = [
+        f"cell {i}: {line}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > MAX_CODE_LINE
+    ]
+    assert not long, f"{md.name}: code lines over {MAX_CODE_LINE} characters (wrap inside the brackets):\n" + "\n".join(
+        long
+    )
 
 
 @pytest.mark.parametrize("ipynb", IPYNB_FILES, ids=[p.stem for p in IPYNB_FILES])

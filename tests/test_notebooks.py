@@ -22,8 +22,13 @@ pytestmark = pytest.mark.notebook
 NOTEBOOKS = toc_notebooks()
 # TensorFlow C++ start-up lines, tqdm's missing-ipywidgets warning (pmed_utils._tensorflow, _progress) and
 # tf.function retracing warnings when several models predict (pmed_utils.models.training.predict_in_batches)
-LIBRARY_NOISE = ("absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard", "IProgress not found",
-                 "triggered tf.function retracing")
+LIBRARY_NOISE = (
+    "absl::InitializeLog",
+    "oneDNN custom operations",
+    "cpu_feature_guard",
+    "IProgress not found",
+    "triggered tf.function retracing",
+)
 # Any C++ log line (absl/glog format: E0000 00:00:...) and any warning raised inside a third-party package.
 LIBRARY_NOISE_LINE = re.compile(r"^[EWF]\d{4} \d\d:\d\d:|site-packages/.*: \w*Warning: ")
 
@@ -43,9 +48,17 @@ def test_notebook_runs_and_records_plausible_results(notebook: Path, executed_di
     executed = nbformat.read(output, as_version=4)
     figures = sum("image/png" in out.get("data", {}) for cell in executed.cells for out in cell.get("outputs", []))
     assert figures > 0, f"{notebook.name} ran but showed no figure (is MPLBACKEND set to a non-inline backend?)"
-    noise = [line for cell in executed.cells for out in cell.get("outputs", []) if out.get("name") == "stderr"
-             for line in out.get("text", "").splitlines() if any(m in line for m in LIBRARY_NOISE) or LIBRARY_NOISE_LINE.search(line)]
-    assert not noise, f"{notebook.name} shows library log lines or warnings a reader cannot act on:\n" + "\n".join(noise)
+    noise = [
+        line
+        for cell in executed.cells
+        for out in cell.get("outputs", [])
+        if out.get("name") == "stderr"
+        for line in out.get("text", "").splitlines()
+        if any(m in line for m in LIBRARY_NOISE) or LIBRARY_NOISE_LINE.search(line)
+    ]
+    assert not noise, f"{notebook.name} shows library log lines or warnings a reader cannot act on:\n" + "\n".join(
+        noise
+    )
     records = read_records(output)
     assert records.get("ci") is True, (
         f"{notebook.name} must record('ci', ci) so the book can say when its numbers come from a CI run"

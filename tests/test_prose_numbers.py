@@ -15,8 +15,10 @@ import jupytext
 import pytest
 from notebook_utils import REPO_ROOT
 
-METRIC = (r"((?i:AUC|accuracy|sensitivity|specificity|PPV|NPV|r²|r\^2|λ_GC|lambda|p-value|odds ratio|Brier|"
-          r"heritability|prevalence)|ACC|OR|p =)")
+METRIC = (
+    r"((?i:AUC|accuracy|sensitivity|specificity|PPV|NPV|r²|r\^2|λ_GC|lambda|p-value|odds ratio|Brier|"
+    r"heritability|prevalence)|ACC|OR|p =)"
+)
 NUMBER = r"(?<![\w.{`])(0\.\d+|\d+(\.\d+)?\s?%)"
 PATTERN = re.compile(rf"{METRIC}[^.\n]{{0,40}}?{NUMBER}|{NUMBER}[^.\n]{{0,25}}?{METRIC}")
 

@@ -33,13 +33,17 @@ def test_public_docstring_has_a_runnable_example(name: str):
     doc = inspect.getdoc(PUBLIC[name]) or ""
     assert doc.strip(), f"{name} has no docstring"
     assert "Examples\n--------" in doc and ">>> " in doc.split("Examples\n--------", 1)[1], (
-        f"{name}: add an 'Examples' section with a doctest (see ../shared/STYLE.md)")
+        f"{name}: add an 'Examples' section with a doctest (see ../shared/STYLE.md)"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(n for n, obj in PUBLIC.items() if inspect.isfunction(obj)))
 def test_public_function_has_type_hints(name: str):
     signature = inspect.signature(PUBLIC[name])
-    bare = [p.name for p in signature.parameters.values()
-            if p.annotation is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    bare = [
+        p.name
+        for p in signature.parameters.values()
+        if p.annotation is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
     assert not bare, f"{name}: parameters without a type hint: {bare}"
     assert signature.return_annotation is not inspect.Signature.empty, f"{name}: no return type hint"

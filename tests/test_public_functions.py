@@ -20,8 +20,9 @@ FUNCTIONS = {name: obj for name, obj in PUBLIC.items() if inspect.isfunction(obj
 
 
 def _parameters(func) -> list[str]:
-    return [p.name for p in inspect.signature(func).parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return [
+        p.name for p in inspect.signature(func).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
 
 
 def _cases():
@@ -49,9 +50,11 @@ def test_every_parameter_is_constrained(name: str):
 def test_the_bad_input_cases_cover_the_package():
     # Every function with a parameter that can be given a wrong value gets cases
     # (a parameter that takes any object, or a function with none, cannot).
-    checkable = {name for name, func in FUNCTIONS.items()
-                 if any(invalid_values(getattr(func, "__pmed_constraints__", {}).get(p, [object]))
-                        for p in _parameters(func))}
+    checkable = {
+        name
+        for name, func in FUNCTIONS.items()
+        if any(invalid_values(getattr(func, "__pmed_constraints__", {}).get(p, [object])) for p in _parameters(func))
+    }
     assert {c.values[0] for c in CASES} == checkable
     assert len(checkable) > 0.8 * len(FUNCTIONS)
 
@@ -61,8 +64,11 @@ def test_bad_value_is_refused_naming_the_parameter(name: str, param: str, bad):
     func = FUNCTIONS[name]
     constraints = func.__pmed_constraints__
     signature = inspect.signature(func)
-    kwargs = {p.name: valid_value(constraints[p.name]) for p in signature.parameters.values()
-              if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    kwargs = {
+        p.name: valid_value(constraints[p.name])
+        for p in signature.parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
     kwargs[param] = bad
     with pytest.raises(InvalidParameterError) as info:
         func(**kwargs)

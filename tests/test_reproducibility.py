@@ -36,6 +36,7 @@ def test_check_random_state_accepts_int_generator_and_none():
 
 def test_derive_seed_is_reproducible_and_follows_the_generator():
     from pmed_utils.reproducibility import DEFAULT_RANDOM_STATE, derive_seed
+
     assert derive_seed(3) == derive_seed(3) != derive_seed(4)
     assert derive_seed(None) == derive_seed(DEFAULT_RANDOM_STATE)
     a, b = np.random.default_rng(1), np.random.default_rng(1)

@@ -35,8 +35,15 @@ def test_carriage_returns_keep_what_a_terminal_shows():
 
 def test_a_progress_bar_split_over_outputs_becomes_its_final_line():
     figure = nodes.image(uri="x.png")
-    doc = _cell(_output("stderr", "\rtrain: 0/3"), _output("stderr", "\rtrain: 1/3"), _output("stderr", "\rtrain: 3/3"),
-                _output("stderr", "\n"), _output("stream", "printed\n"), figure, _output("stderr", "\rnext: 1/1\n"))
+    doc = _cell(
+        _output("stderr", "\rtrain: 0/3"),
+        _output("stderr", "\rtrain: 1/3"),
+        _output("stderr", "\rtrain: 3/3"),
+        _output("stderr", "\n"),
+        _output("stream", "printed\n"),
+        figure,
+        _output("stderr", "\rnext: 1/1\n"),
+    )
     pmed_sphinx._merge_stream_outputs(None, doc)
     blocks = list(doc.findall(nodes.literal_block))
     assert [b.astext() for b in blocks] == ["train: 3/3\n", "printed\n", "next: 1/1\n"]

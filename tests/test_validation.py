@@ -72,8 +72,15 @@ def test_check_same_length():
 
 # --- validate_params and its constraints -------------------------------------------------
 
-@validate_params({"n": [Interval(numbers.Integral, 1, None)], "p": [Interval(numbers.Real, 0, 1, closed="neither")],
-                  "how": [Options({"mean", "drop"})], "x": ["array-like", None]})
+
+@validate_params(
+    {
+        "n": [Interval(numbers.Integral, 1, None)],
+        "p": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "how": [Options({"mean", "drop"})],
+        "x": ["array-like", None],
+    }
+)
 def _toy(n, p=0.5, how="mean", x=None):
     return n, p, how, x
 
@@ -82,16 +89,22 @@ def test_validate_params_passes_valid_values_through():
     assert _toy(3, p=0.2, how="drop", x=[1, 2]) == (3, 0.2, "drop", [1, 2])
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"n": 0}, "The 'n' parameter of _toy must be an int in [1, inf); got 0."),
-    ({"n": True}, "The 'n' parameter of _toy must be an int in [1, inf); got True."),
-    ({"n": 2.0}, "The 'n' parameter of _toy must be an int in [1, inf); got 2.0."),
-    ({"n": 1, "p": 1.0}, "The 'p' parameter of _toy must be a float in (0, 1); got 1.0."),
-    ({"n": 1, "p": float("nan")}, "The 'p' parameter of _toy must be a float in (0, 1); got nan."),
-    ({"n": 1, "how": "median"}, "The 'how' parameter of _toy must be one of 'drop', 'mean'; got 'median'."),
-    ({"n": 1, "x": "abc"}, "The 'x' parameter of _toy must be an array-like (list, tuple, numpy array or pandas "
-                           "object) or None; got 'abc'."),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": 0}, "The 'n' parameter of _toy must be an int in [1, inf); got 0."),
+        ({"n": True}, "The 'n' parameter of _toy must be an int in [1, inf); got True."),
+        ({"n": 2.0}, "The 'n' parameter of _toy must be an int in [1, inf); got 2.0."),
+        ({"n": 1, "p": 1.0}, "The 'p' parameter of _toy must be a float in (0, 1); got 1.0."),
+        ({"n": 1, "p": float("nan")}, "The 'p' parameter of _toy must be a float in (0, 1); got nan."),
+        ({"n": 1, "how": "median"}, "The 'how' parameter of _toy must be one of 'drop', 'mean'; got 'median'."),
+        (
+            {"n": 1, "x": "abc"},
+            "The 'x' parameter of _toy must be an array-like (list, tuple, numpy array or pandas "
+            "object) or None; got 'abc'.",
+        ),
+    ],
+)
 def test_validate_params_message_names_function_parameter_allowed_and_received(kwargs, message):
     with pytest.raises(InvalidParameterError) as info:
         _toy(**kwargs)
@@ -106,6 +119,7 @@ def test_validate_params_refuses_constraints_for_unknown_parameters():
 
 def test_validate_params_keeps_name_doc_signature_and_constraints():
     import inspect
+
     assert _toy.__name__ == "_toy" and list(inspect.signature(_toy).parameters) == ["n", "p", "how", "x"]
     assert set(_toy.__pmed_constraints__) == {"n", "p", "how", "x"}
 
@@ -114,6 +128,7 @@ def test_random_state_constraint():
     @validate_params({"random_state": ["random_state"]})
     def draw(random_state=None):
         return random_state
+
     for ok in (None, 0, 5, np.int64(3), np.random.default_rng(0)):
         draw(ok)
     for bad in (-1, 1.5, True, "0", np.random.RandomState(0)):
@@ -121,10 +136,19 @@ def test_random_state_constraint():
             draw(bad)
 
 
-@pytest.mark.parametrize("constraints", [
-    [Interval(numbers.Real, 0, 1)], [Interval(numbers.Integral, 1, 10, closed="left")], [Options({"a", "b"})],
-    ["array-like", None], ["boolean"], ["random_state"], ["path"], [Interval(numbers.Real, 0, None), None],
-])
+@pytest.mark.parametrize(
+    "constraints",
+    [
+        [Interval(numbers.Real, 0, 1)],
+        [Interval(numbers.Integral, 1, 10, closed="left")],
+        [Options({"a", "b"})],
+        ["array-like", None],
+        ["boolean"],
+        ["random_state"],
+        ["path"],
+        [Interval(numbers.Real, 0, None), None],
+    ],
+)
 def test_generated_values_are_invalid_and_valid_as_claimed(constraints):
     bad = invalid_values(constraints)
     assert bad, "at least one invalid value"

@@ -111,8 +111,15 @@ def _kind(default: Any) -> str | None:
     return None
 
 
-_ARTICLE = {"int": "an int", "float": "a float (or an int)", "bool": "a bool (True or False)", "str": "a str",
-            "list": "a list such as [1, 2]", "tuple": "a tuple such as (1, 2)", "dict": "a dict such as {'a': 1}"}
+_ARTICLE = {
+    "int": "an int",
+    "float": "a float (or an int)",
+    "bool": "a bool (True or False)",
+    "str": "a str",
+    "list": "a list such as [1, 2]",
+    "tuple": "a tuple such as (1, 2)",
+    "dict": "a dict such as {'a': 1}",
+}
 
 
 def _typed(kind: str | None, text: str) -> tuple[bool, Any]:
@@ -186,7 +193,8 @@ def check_parameters(notebook: str | Path, parameters: dict[str, str]) -> dict[s
         if not isinstance(name, str) or not isinstance(text, str):
             raise InvalidParameterError(
                 "The 'parameters' parameter of check_parameters must map str names to str values; "
-                f"got {name!r}: {text!r}.")
+                f"got {name!r}: {text!r}."
+            )
     declared = pm.inspect_notebook(str(path))
     typed = {}
     for name, text in parameters.items():
@@ -198,8 +206,10 @@ def check_parameters(notebook: str | Path, parameters: dict[str, str]) -> dict[s
         kind = _kind(default) if default is not default_text else None  # an expression: any value
         ok, value = _typed(kind, text)
         if not ok and kind is not None:
-            raise ValueError(f"The parameter {name!r} of notebook {path.stem} must be {_ARTICLE[kind]} "
-                             f"(its default is {default_text}); got {text!r}.")
+            raise ValueError(
+                f"The parameter {name!r} of notebook {path.stem} must be {_ARTICLE[kind]} "
+                f"(its default is {default_text}); got {text!r}."
+            )
         typed[name] = value
     return typed
 
@@ -276,8 +286,9 @@ def _ci_parameters(path: Path) -> dict:
 def _execute(path: Path, output: Path, params: dict) -> Path:
     import papermill as pm
 
-    pm.execute_notebook(str(path), str(output), parameters=params, kernel_name="pmed", cwd=str(path.parent),
-                        progress_bar=True)
+    pm.execute_notebook(
+        str(path), str(output), parameters=params, kernel_name="pmed", cwd=str(path.parent), progress_bar=True
+    )
     return output
 
 
@@ -358,10 +369,20 @@ def main(argv: list[str] | None = None) -> int:
     for cmd, helptext in (("run", "execute a notebook with papermill"), ("report", "execute and write one HTML file")):
         p = sub.add_parser(cmd, help=helptext)
         p.add_argument("notebook", help="name such as 01_pipeline_at_a_glance (or its number, 01)")
-        p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                       help="a parameter of the notebook's parameters cell, with a value of its default's type")
-        p.add_argument("-o", "--output", required=True,
-                       help=f"the {OUTPUT_SUFFIXES[cmd]} file to write, in an existing writable folder")
+        p.add_argument(
+            "-p",
+            "--parameter",
+            nargs=2,
+            action="append",
+            metavar=("NAME", "VALUE"),
+            help="a parameter of the notebook's parameters cell, with a value of its default's type",
+        )
+        p.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            help=f"the {OUTPUT_SUFFIXES[cmd]} file to write, in an existing writable folder",
+        )
         p.add_argument("--ci", action="store_true", help="use the notebook's small CI parameters")
         if cmd == "report":
             p.add_argument("--show-code", action="store_true", help="include the code cells")
@@ -390,8 +411,14 @@ def main(argv: list[str] | None = None) -> int:
         executed = _execute(path, Path(tmp) / path.name, params)
         from pmed_utils.book.reports import notebook_to_html
 
-        notebook_to_html(executed, output, parameters=params, notebook_name=path.stem, show_code=args.show_code,
-                         source_root=path.parent.parent)
+        notebook_to_html(
+            executed,
+            output,
+            parameters=params,
+            notebook_name=path.stem,
+            show_code=args.show_code,
+            source_root=path.parent.parent,
+        )
     print(f"Report written to {output}")
     return 0
 

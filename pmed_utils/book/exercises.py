@@ -129,13 +129,17 @@ _EXERCISES: dict[str, _Exercise] = {
     "ex-01-zscore": _Exercise(
         chapter="01_pipeline_at_a_glance",
         question="With the mean and standard deviation of 'mean radius' over all 569 WDBC tumours, what "
-                 "z-score does StandardScaler give a tumour of mean radius 20.0 (4 decimals)?",
+        "z-score does StandardScaler give a tumour of mean radius 20.0 (4 decimals)?",
         solve=lambda: _wdbc_z_score(ddof=0),
         why="z = (x − mean) / sd with the population sd (ddof=0), which is what StandardScaler uses.",
         hint="Subtract the column mean and divide by its standard deviation: (20 − mean) / sd.",
-        mistakes=[(lambda: _wdbc_z_score(ddof=1),
-                   "You divided by the sample sd (ddof=1, the pandas .std() default); StandardScaler uses "
-                   "the population sd, ddof=0: X['mean radius'].std(ddof=0).")],
+        mistakes=[
+            (
+                lambda: _wdbc_z_score(ddof=1),
+                "You divided by the sample sd (ddof=1, the pandas .std() default); StandardScaler uses "
+                "the population sd, ddof=0: X['mean radius'].std(ddof=0).",
+            )
+        ],
         rtol=2e-4,  # tight enough to tell ddof=0 from ddof=1 (they differ by 9e-4)
     ),
     "ex-10-bed": _Exercise(
@@ -143,27 +147,34 @@ _EXERCISES: dict[str, _Exercise] = {
         question="How many bytes does a PLINK .bed file take for 6,001 people and 50,000 variants?",
         solve=lambda: _bed_bytes(6001, 50_000),
         why="Two bits per call, four calls per byte, each variant padded to whole bytes: "
-            "⌈6001 / 4⌉ = 1501 bytes per variant, times 50,000, plus the 3-byte header = 75,050,003.",
+        "⌈6001 / 4⌉ = 1501 bytes per variant, times 50,000, plus the 3-byte header = 75,050,003.",
         hint="Bytes per variant = ceil(people / 4); add the 3-byte header once. "
-             "pmed_utils.genomics.io writes such files: compare with Path('x.bed').stat().st_size.",
-        mistakes=[(lambda: 6001 * 50_000, "That is one byte per call; a .bed call takes 2 bits, so four fit in a byte."),
-                  (lambda: 6001 * 50_000 / 8, "That is one bit per call; a call needs 2 bits (0, 1, 2 or missing)."),
-                  (lambda: 3 + 50_000 * 6001 / 4, "Each variant starts on a new byte: round 6001 / 4 up to 1501 bytes."),
-                  (lambda: 50_000 * 1501, "Almost: the file also starts with a 3-byte header (magic number and mode).")],
+        "pmed_utils.genomics.io writes such files: compare with Path('x.bed').stat().st_size.",
+        mistakes=[
+            (lambda: 6001 * 50_000, "That is one byte per call; a .bed call takes 2 bits, so four fit in a byte."),
+            (lambda: 6001 * 50_000 / 8, "That is one bit per call; a call needs 2 bits (0, 1, 2 or missing)."),
+            (lambda: 3 + 50_000 * 6001 / 4, "Each variant starts on a new byte: round 6001 / 4 up to 1501 bytes."),
+            (lambda: 50_000 * 1501, "Almost: the file also starts with a 3-byte header (magic number and mode)."),
+        ],
         rtol=1e-12,  # an exact count of bytes
     ),
     "ex-11-het": _Exercise(
         chapter="11_genotype_qc",
         question="A variant's alternative allele has frequency p = 0.3. Under Hardy–Weinberg equilibrium, "
-                 "what fraction of people are heterozygous?",
+        "what fraction of people are heterozygous?",
         solve=lambda: 2 * 0.3 * 0.7,
         why="Heterozygotes carry one allele of each kind, in two possible orders: 2·p·q = 2 · 0.3 · 0.7 = 0.42. "
-            "The QC chapter's HWE test compares exactly this expectation with the observed counts.",
+        "The QC chapter's HWE test compares exactly this expectation with the observed counts.",
         hint="Under HWE the genotype frequencies are p², 2pq and q², with q = 1 − p.",
-        mistakes=[(lambda: 0.3 * 0.7, "0.21 is p·q: there are two ways to be heterozygous (alt from mother or "
-                                       "from father), so multiply by 2."),
-                  (lambda: 0.3**2, "0.09 is p², the frequency of alt/alt homozygotes."),
-                  (lambda: 0.7**2, "0.49 is q², the frequency of ref/ref homozygotes.")],
+        mistakes=[
+            (
+                lambda: 0.3 * 0.7,
+                "0.21 is p·q: there are two ways to be heterozygous (alt from mother or "
+                "from father), so multiply by 2.",
+            ),
+            (lambda: 0.3**2, "0.09 is p², the frequency of alt/alt homozygotes."),
+            (lambda: 0.7**2, "0.49 is q², the frequency of ref/ref homozygotes."),
+        ],
     ),
     "ex-12-lambda": _Exercise(
         chapter="12_gwas",
@@ -171,49 +182,63 @@ _EXERCISES: dict[str, _Exercise] = {
         solve=lambda: _lambda_gc(0.60),
         why="λ_GC = observed median χ² / median of χ² with 1 df (0.4549) = 0.60 / 0.4549 ≈ 1.319.",
         hint="Divide the observed median χ² by the median of a χ² distribution with 1 degree of freedom "
-             "(scipy.stats.chi2.ppf(0.5, 1)).",
-        mistakes=[(lambda: 0.60 / 0.5, "0.5 is the median of uniform p-values, not of χ²₁; its median is 0.4549."),
-                  (lambda: 0.60, "0.60 is the median χ² itself (or divided by 1, the mean of χ²₁); λ_GC divides "
-                                 "it by the null median, 0.4549, which a few true signals do not move.")],
+        "(scipy.stats.chi2.ppf(0.5, 1)).",
+        mistakes=[
+            (lambda: 0.60 / 0.5, "0.5 is the median of uniform p-values, not of χ²₁; its median is 0.4549."),
+            (
+                lambda: 0.60,
+                "0.60 is the median χ² itself (or divided by 1, the mean of χ²₁); λ_GC divides "
+                "it by the null median, 0.4549, which a few true signals do not move.",
+            ),
+        ],
         rtol=1e-3,
     ),
     "ex-13-daetwyler": _Exercise(
         chapter="13_polygenic_risk",
         question="With h² = 0.5, N = 10,000 people and M_e = 60,000 effective independent segments, what "
-                 "r² does Daetwyler's formula expect for a polygenic score (4 significant digits)?",
+        "r² does Daetwyler's formula expect for a polygenic score (4 significant digits)?",
         solve=_daetwyler,
         why="r² = h² / (1 + M_e / (N·h²)) = 0.5 / (1 + 60,000 / 5,000) = 0.5 / 13: with six times more "
-            "independent segments than people, most of h² is out of reach.",
+        "independent segments than people, most of h² is out of reach.",
         hint="Use r² = h² / (1 + M_e / (N·h²)); pmed_utils.genomics.daetwyler_expected_r2 computes it.",
-        mistakes=[(lambda: 0.5 / (1 + 60_000 / 10_000),
-                   "You divided M_e by N alone; the denominator is 1 + M_e / (N·h²)."),
-                  (lambda: 0.5 * 10_000 / 60_000, "That drops the 1 in 1 + M_e/(N·h²) (and the h² inside).")],
+        mistakes=[
+            (lambda: 0.5 / (1 + 60_000 / 10_000), "You divided M_e by N alone; the denominator is 1 + M_e / (N·h²)."),
+            (lambda: 0.5 * 10_000 / 60_000, "That drops the 1 in 1 + M_e/(N·h²) (and the h² inside)."),
+        ],
     ),
     "ex-20-shape": _Exercise(
         chapter="20_medical_images",
         question="What shape does to_model_input(data.images['train'], size=64, channels=3) return for "
-                 "BreastMNIST? Answer with a tuple.",
+        "BreastMNIST? Answer with a tuple.",
         solve=lambda: (546, 64, 64, 3),
         why="546 training images, resized to 64 × 64, with the grey channel repeated 3 times, channels last "
-            "(Keras' default): the seed CNN's input.",
+        "(Keras' default): the seed CNN's input.",
         hint="Keras wants (images, height, width, channels); count the training images in data.card.split_sizes.",
-        mistakes=[(lambda: (546, 64, 64), "The channel axis is missing: Conv2D needs 4-D input."),
-                  (lambda: (546, 3, 64, 64), "That is channels-first (PyTorch's layout); Keras uses channels last."),
-                  (lambda: (546, 28, 28, 3), "to_model_input resizes to `size` = 64, not the stored 28.")],
+        mistakes=[
+            (lambda: (546, 64, 64), "The channel axis is missing: Conv2D needs 4-D input."),
+            (lambda: (546, 3, 64, 64), "That is channels-first (PyTorch's layout); Keras uses channels last."),
+            (lambda: (546, 28, 28, 3), "to_model_input resizes to `size` = 64, not the stored 28."),
+        ],
     ),
     "ex-21-params": _Exercise(
         chapter="21_cnn_lesion_detection",
         question="How many trainable parameters does seed_cnn() have?",
         solve=_seed_cnn_parameters,
         why="Conv2D: 3·3·3·32 + 32 = 896; after 2×2 pooling the 31·31·32 = 30,752 values feed Dense 128: "
-            "30,752·128 + 128 = 3,936,384; the output adds 129. Almost all of it is the Dense layer after "
-            "Flatten — which is why the stronger CNN uses global average pooling instead.",
+        "30,752·128 + 128 = 3,936,384; the output adds 129. Almost all of it is the Dense layer after "
+        "Flatten — which is why the stronger CNN uses global average pooling instead.",
         hint="Count weights + biases per layer: Conv2D k·k·c_in·c_out + c_out, Dense n_in·n_out + n_out. "
-             "A 3×3 convolution without padding shrinks 64 to 62; 2×2 pooling halves it.",
-        mistakes=[(lambda: _seed_cnn_parameters(with_bias=False), "You counted the weights but not the biases "
-                   "(one per filter or unit)."),
-                  (lambda: 896 + (32 * 32 * 32) * 128 + 128 + 129,
-                   "A 3×3 convolution without padding gives 62×62, so pooling gives 31×31, not 32×32.")],
+        "A 3×3 convolution without padding shrinks 64 to 62; 2×2 pooling halves it.",
+        mistakes=[
+            (
+                lambda: _seed_cnn_parameters(with_bias=False),
+                "You counted the weights but not the biases (one per filter or unit).",
+            ),
+            (
+                lambda: 896 + (32 * 32 * 32) * 128 + 128 + 129,
+                "A 3×3 convolution without padding gives 62×62, so pooling gives 31×31, not 32×32.",
+            ),
+        ],
         rtol=0.0,
     ),
     "ex-22-features": _Exercise(
@@ -221,26 +246,32 @@ _EXERCISES: dict[str, _Exercise] = {
         question="How many numbers does extract_features return per image for small_cnn() with its default filters?",
         solve=lambda: _small_cnn_features(),
         why="One per filter of the last convolution block: global average pooling turns each filter's "
-            "7 × 7 map into its mean.",
+        "7 × 7 map into its mean.",
         hint="Look at small_cnn().get_layer('features').output.shape, or count the filters of the last block.",
-        mistakes=[(lambda: 28 * 28, "784 is the number of pixels; the features come after the convolutions."),
-                  (lambda: 7 * 7 * _small_cnn_features(), "That is Flatten of the last 7 × 7 maps; global average "
-                                                          "pooling keeps one number per map."),
-                  (lambda: 64, "64 is the middle block; the features are the pooled maps of the last block.")],
+        mistakes=[
+            (lambda: 28 * 28, "784 is the number of pixels; the features come after the convolutions."),
+            (
+                lambda: 7 * 7 * _small_cnn_features(),
+                "That is Flatten of the last 7 × 7 maps; global average pooling keeps one number per map.",
+            ),
+            (lambda: 64, "64 is the middle block; the features are the pooled maps of the last block."),
+        ],
         rtol=0.0,
     ),
     "ex-30-ppv": _Exercise(
         chapter="30_model_evaluation",
         question="A test has sensitivity 0.90 and specificity 0.95, and 2% of the screened people have the "
-                 "disease. What is its PPV (the chance that a positive result is a true case; 4 significant digits)?",
+        "disease. What is its PPV (the chance that a positive result is a true case; 4 significant digits)?",
         solve=_ppv,
         why="PPV = sens·prev / (sens·prev + (1 − spec)·(1 − prev)) = 0.018 / (0.018 + 0.049) ≈ 0.27: in a "
-            "low-prevalence population most positives are false, even for a good test.",
+        "low-prevalence population most positives are false, even for a good test.",
         hint="Count, per 1,000 people, the true positives (sens × cases) and the false positives "
-             "((1 − spec) × non-cases); PPV is the share of true ones among all positives.",
-        mistakes=[(lambda: 0.90, "0.90 is the sensitivity, P(positive | disease); PPV is P(disease | positive)."),
-                  (lambda: 0.95, "0.95 is the specificity; PPV also depends on how rare the disease is."),
-                  (lambda: _ppv(prevalence=0.5), "That PPV assumes half the people are cases; use 2%.")],
+        "((1 − spec) × non-cases); PPV is the share of true ones among all positives.",
+        mistakes=[
+            (lambda: 0.90, "0.90 is the sensitivity, P(positive | disease); PPV is P(disease | positive)."),
+            (lambda: 0.95, "0.95 is the specificity; PPV also depends on how rare the disease is."),
+            (lambda: _ppv(prevalence=0.5), "That PPV assumes half the people are cases; use 2%."),
+        ],
     ),
 }
 
@@ -271,8 +302,9 @@ def _as_answer(answer: Any, expected: Any, exercise: str) -> Any:
         try:
             return tuple(int(v) for v in answer)
         except (TypeError, ValueError):
-            raise ValueError(f"The answer to {exercise} must be a tuple of integers such as (10, 32, 32, 1); "
-                             f"got {answer!r}.") from None
+            raise ValueError(
+                f"The answer to {exercise} must be a tuple of integers such as (10, 32, 32, 1); got {answer!r}."
+            ) from None
     try:
         value = float(answer)
     except (TypeError, ValueError):

@@ -63,8 +63,7 @@ def record(name: str, value: Any, display: bool = False) -> Any:
     """
     if not name.replace("_", "").isalnum() or not name.isascii():
         raise ValueError(
-            "The 'name' parameter of record must contain only letters, digits and "
-            f"underscores; got {name!r}."
+            f"The 'name' parameter of record must contain only letters, digits and underscores; got {name!r}."
         )
     value = _to_builtin(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):

@@ -21,8 +21,9 @@ def treatment_array(treatment: Any, func: str) -> np.ndarray:
         return check_binary_labels(values, "treatment", func=func)
     except ValueError:
         shown = sorted({str(v) for v in values.tolist()})[:6]
-        raise ValueError(f"The 'treatment' parameter of {func} must contain only 0 (control) and "
-                         f"1 (treated); got values {shown}.") from None
+        raise ValueError(
+            f"The 'treatment' parameter of {func} must contain only 0 (control) and 1 (treated); got values {shown}."
+        ) from None
 
 
 def outcome_array(outcome: Any, func: str, param: str = "outcome") -> np.ndarray:
@@ -52,8 +53,9 @@ def covariate_matrix(X: Any, func: str, param: str = "X") -> np.ndarray:
     if values.ndim == 1:
         values = values[:, None]
     if values.ndim != 2 or values.shape[1] == 0:
-        raise ValueError(f"The '{param}' parameter of {func} must be 2-D with at least one column; "
-                         f"got shape {values.shape}.")
+        raise ValueError(
+            f"The '{param}' parameter of {func} must be 2-D with at least one column; got shape {values.shape}."
+        )
     try:
         values = values.astype(float)
     except (TypeError, ValueError):
@@ -65,8 +67,9 @@ def seeded_clone(model: Any, random_state: Any, func: str) -> Any:
     """A fresh, unfitted copy of a scikit-learn model, seeded from ``random_state`` if it takes a seed."""
     fresh = clone(model)
     params = fresh.get_params()
-    seeds = {k: derive_seed(random_state, func=func) for k in params
-             if k == "random_state" or k.endswith("__random_state")}
+    seeds = {
+        k: derive_seed(random_state, func=func) for k in params if k == "random_state" or k.endswith("__random_state")
+    }
     if seeds:
         fresh.set_params(**seeds)
     return fresh

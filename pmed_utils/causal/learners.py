@@ -41,8 +41,9 @@ def _inputs(X: Any, treatment: Any, outcome: Any, X_test: Any, func: str):
     check_same_length((x, "X"), (t, "treatment"), (y, "outcome"), func=func)
     x_test = x if X_test is None else covariate_matrix(X_test, func, "X_test")
     if x_test.shape[1] != x.shape[1]:
-        raise ValueError(f"The 'X_test' parameter of {func} must have the {x.shape[1]} columns of X; "
-                         f"got {x_test.shape[1]}.")
+        raise ValueError(
+            f"The 'X_test' parameter of {func} must have the {x.shape[1]} columns of X; got {x_test.shape[1]}."
+        )
     return x, t, y, x_test
 
 
@@ -65,8 +66,15 @@ _LEARNER = {
 
 
 @validate_params(_LEARNER)
-def s_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator | None = None,
-                   X_test: Any = None, random_state: int | np.random.Generator | None = 0) -> np.ndarray:
+def s_learner_cate(
+    X: Any,
+    treatment: Any,
+    outcome: Any,
+    *,
+    model: BaseEstimator | None = None,
+    X_test: Any = None,
+    random_state: int | np.random.Generator | None = 0,
+) -> np.ndarray:
     """CATE from one model of the outcome on the covariates plus the treatment (S-learner).
 
     ``tau(x) = mu(x, 1) - mu(x, 0)`` where ``mu`` is fitted on ``[X, T]``. A model
@@ -121,8 +129,15 @@ def _arm_models(x, t, y, model, rng, func):
 
 
 @validate_params(_LEARNER)
-def t_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator | None = None,
-                   X_test: Any = None, random_state: int | np.random.Generator | None = 0) -> np.ndarray:
+def t_learner_cate(
+    X: Any,
+    treatment: Any,
+    outcome: Any,
+    *,
+    model: BaseEstimator | None = None,
+    X_test: Any = None,
+    random_state: int | np.random.Generator | None = 0,
+) -> np.ndarray:
     """CATE from two outcome models, one per arm (T-learner).
 
     ``tau(x) = mu1(x) - mu0(x)``, with ``mu1`` fitted on the treated and ``mu0`` on
@@ -168,9 +183,16 @@ def t_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator
 
 
 @validate_params({**_LEARNER, "propensity_model": [BaseEstimator, None]})
-def x_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator | None = None,
-                   propensity_model: BaseEstimator | None = None, X_test: Any = None,
-                   random_state: int | np.random.Generator | None = 0) -> np.ndarray:
+def x_learner_cate(
+    X: Any,
+    treatment: Any,
+    outcome: Any,
+    *,
+    model: BaseEstimator | None = None,
+    propensity_model: BaseEstimator | None = None,
+    X_test: Any = None,
+    random_state: int | np.random.Generator | None = 0,
+) -> np.ndarray:
     """CATE by the X-learner of Künzel et al. (2019).
 
     Fit ``mu0`` and ``mu1`` as the T-learner does; impute each treated person's
@@ -222,19 +244,37 @@ def x_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator
     d0 = m1.predict(x[control]) - y[control]
     tau1 = seeded_clone(base, rng, func).fit(x[treated], d1)
     tau0 = seeded_clone(base, rng, func).fit(x[control], d0)
-    ps = seeded_clone(propensity_model if propensity_model is not None
-                      else GradientBoostingClassifier(max_depth=2), rng, func).fit(x, t)
+    ps = seeded_clone(
+        propensity_model if propensity_model is not None else GradientBoostingClassifier(max_depth=2), rng, func
+    ).fit(x, t)
     e = ps.predict_proba(x_test)[:, list(ps.classes_).index(1)]
     return e * tau0.predict(x_test) + (1 - e) * tau1.predict(x_test)
 
 
-@validate_params({**_LEARNER, "propensity_model": [BaseEstimator, None], "final_model": [BaseEstimator, None],
-                  "propensity": ["array-like", None], "n_folds": [Interval(numbers.Integral, 2, None)],
-                  "clip": [Interval(numbers.Real, 0, 0.5, closed="left")]})
-def dr_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimator | None = None,
-                    propensity_model: BaseEstimator | None = None, final_model: BaseEstimator | None = None,
-                    propensity: Any = None, n_folds: int = 5, clip: float = 0.01, X_test: Any = None,
-                    random_state: int | np.random.Generator | None = 0) -> np.ndarray:
+@validate_params(
+    {
+        **_LEARNER,
+        "propensity_model": [BaseEstimator, None],
+        "final_model": [BaseEstimator, None],
+        "propensity": ["array-like", None],
+        "n_folds": [Interval(numbers.Integral, 2, None)],
+        "clip": [Interval(numbers.Real, 0, 0.5, closed="left")],
+    }
+)
+def dr_learner_cate(
+    X: Any,
+    treatment: Any,
+    outcome: Any,
+    *,
+    model: BaseEstimator | None = None,
+    propensity_model: BaseEstimator | None = None,
+    final_model: BaseEstimator | None = None,
+    propensity: Any = None,
+    n_folds: int = 5,
+    clip: float = 0.01,
+    X_test: Any = None,
+    random_state: int | np.random.Generator | None = 0,
+) -> np.ndarray:
     """CATE by the doubly robust (DR) learner with cross-fitting (Kennedy 2023).
 
     The nuisance models (outcome per arm, propensity) are cross-fitted by
@@ -291,9 +331,17 @@ def dr_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimato
     if degenerate is not None:
         return degenerate
     rng = check_random_state(random_state, func=func)
-    nu = cross_fit_nuisance(x, t, y, outcome_model=model if model is not None else _default_regressor(),
-                            propensity_model=propensity_model, propensity=propensity, n_folds=n_folds,
-                            clip=clip, random_state=rng)
+    nu = cross_fit_nuisance(
+        x,
+        t,
+        y,
+        outcome_model=model if model is not None else _default_regressor(),
+        propensity_model=propensity_model,
+        propensity=propensity,
+        n_folds=n_folds,
+        clip=clip,
+        random_state=rng,
+    )
     if np.isnan(nu.mu0).any():
         return np.full(len(x_test), np.nan)
     e = nu.propensity
@@ -302,11 +350,18 @@ def dr_learner_cate(X: Any, treatment: Any, outcome: Any, *, model: BaseEstimato
     return final.fit(x, pseudo).predict(x_test)
 
 
-@validate_params({"baseline_features": ["array-like"], "effect_features": ["array-like"],
-                  "treatment": ["array-like"], "outcome": ["array-like"],
-                  "effect_features_test": ["array-like", None]})
-def oracle_cate(baseline_features: Any, effect_features: Any, treatment: Any, outcome: Any, *,
-                effect_features_test: Any = None) -> np.ndarray:
+@validate_params(
+    {
+        "baseline_features": ["array-like"],
+        "effect_features": ["array-like"],
+        "treatment": ["array-like"],
+        "outcome": ["array-like"],
+        "effect_features_test": ["array-like", None],
+    }
+)
+def oracle_cate(
+    baseline_features: Any, effect_features: Any, treatment: Any, outcome: Any, *, effect_features_test: Any = None
+) -> np.ndarray:
     """CATE from the correctly specified linear model: the reference no learner can beat by much.
 
     Least squares of the outcome on ``[1, B, T, T * E]``, where ``B`` are the
@@ -345,20 +400,20 @@ def oracle_cate(baseline_features: Any, effect_features: Any, treatment: Any, ou
     e = covariate_matrix(effect_features, func, "effect_features")
     t = treatment_array(treatment, func)
     y = outcome_array(outcome, func)
-    check_same_length((b, "baseline_features"), (e, "effect_features"), (t, "treatment"), (y, "outcome"),
-                      func=func)
-    e_test = e if effect_features_test is None else covariate_matrix(effect_features_test, func,
-                                                                      "effect_features_test")
+    check_same_length((b, "baseline_features"), (e, "effect_features"), (t, "treatment"), (y, "outcome"), func=func)
+    e_test = e if effect_features_test is None else covariate_matrix(effect_features_test, func, "effect_features_test")
     if e_test.shape[1] != e.shape[1]:
-        raise ValueError(f"The 'effect_features_test' parameter of {func} must have the {e.shape[1]} "
-                         f"columns of effect_features; got {e_test.shape[1]}.")
+        raise ValueError(
+            f"The 'effect_features_test' parameter of {func} must have the {e.shape[1]} "
+            f"columns of effect_features; got {e_test.shape[1]}."
+        )
     degenerate = _both_arms(t, func, len(e_test))
     if degenerate is not None:
         return degenerate
     ones = np.ones((len(t), 1))
     design = np.column_stack([ones, b, t[:, None] * np.column_stack([ones, e])])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    effect_coef = coef[1 + b.shape[1]:]
+    effect_coef = coef[1 + b.shape[1] :]
     return np.column_stack([np.ones(len(e_test)), e_test]) @ effect_coef
 
 

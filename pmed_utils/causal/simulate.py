@@ -83,8 +83,7 @@ class TrialTruth:
         """Mean expected outcome if exactly the people flagged in ``treat`` (0/1) got the drug."""
         flags = np.asarray(treat, dtype=float)
         if flags.shape != self.cate.shape:
-            raise ValueError(f"TrialTruth.policy_value: 'treat' has shape {flags.shape}; "
-                             f"expected {self.cate.shape}.")
+            raise ValueError(f"TrialTruth.policy_value: 'treat' has shape {flags.shape}; expected {self.cate.shape}.")
         return float(np.mean(self.mu0 + flags * self.cate))
 
 
@@ -136,12 +135,15 @@ def _pick_variant(cohort: Cohort, variant_id: str | None, n: int, rng: np.random
     if variant_id is not None:
         where = np.flatnonzero(ids == variant_id)
         if where.size == 0:
-            raise ValueError(f"The 'variant_id' parameter of {func} must name a variant of the cohort; "
-                             f"got {variant_id!r}.")
+            raise ValueError(
+                f"The 'variant_id' parameter of {func} must name a variant of the cohort; got {variant_id!r}."
+            )
         j = int(where[0])
         if (g[:, j] < 0).any():
-            raise ValueError(f"The 'variant_id' parameter of {func} names a variant with missing calls "
-                             f"({variant_id!r}); choose a variant without missing calls.")
+            raise ValueError(
+                f"The 'variant_id' parameter of {func} names a variant with missing calls "
+                f"({variant_id!r}); choose a variant without missing calls."
+            )
         return j
     complete = (g >= 0).all(axis=0)
     freq = g.mean(axis=0) / 2
@@ -149,19 +151,31 @@ def _pick_variant(cohort: Cohort, variant_id: str | None, n: int, rng: np.random
     if candidates.size == 0:
         candidates = np.flatnonzero(complete & (freq >= 0.05) & (freq <= 0.95))
     if candidates.size == 0:
-        raise ValueError(f"{func}: the cohort has no variant without missing calls and with an allele "
-                         "frequency in [0.05, 0.95]; simulate it with add_messiness=False.")
+        raise ValueError(
+            f"{func}: the cohort has no variant without missing calls and with an allele "
+            "frequency in [0.05, 0.95]; simulate it with add_messiness=False."
+        )
     return int(rng.choice(candidates))
 
 
-def _simulate(cohort: Cohort, variant_id: str | None, base_effect: float, carrier_effect: float,
-              score_effect: float, noise_sd: float, treated_fraction: float, confounding: float,
-              random_state, func: str) -> TrialData:
+def _simulate(
+    cohort: Cohort,
+    variant_id: str | None,
+    base_effect: float,
+    carrier_effect: float,
+    score_effect: float,
+    noise_sd: float,
+    treated_fraction: float,
+    confounding: float,
+    random_state,
+    func: str,
+) -> TrialData:
     rng = check_random_state(random_state, func=func)
     n = len(cohort.truth.genetic_value)  # a messy cohort's duplicated sample (the last row) is dropped
     if len(cohort.samples) < n or cohort.genotypes.shape[0] < n:
-        raise ValueError(f"The 'cohort' parameter of {func} must have one genotype row and one sample "
-                         "row per simulated person.")
+        raise ValueError(
+            f"The 'cohort' parameter of {func} must have one genotype row and one sample row per simulated person."
+        )
     j = _pick_variant(cohort, variant_id, n, rng, func)
     samples = cohort.samples.iloc[:n]
     genotype = cohort.genotypes[:n, j].astype(np.int8)
@@ -170,8 +184,16 @@ def _simulate(cohort: Cohort, variant_id: str | None, base_effect: float, carrie
     age = samples["age"].to_numpy(float)
     smoking = samples["smoking"].to_numpy(float)
     sex = samples["sex"].to_numpy(float)
-    baseline = pd.DataFrame({"genetic_score": score, "bmi_z": _standardise(bmi), "age_z": _standardise(age),
-                             "smoking": smoking, "sex": sex, "genetic_score_sq": score**2})
+    baseline = pd.DataFrame(
+        {
+            "genetic_score": score,
+            "bmi_z": _standardise(bmi),
+            "age_z": _standardise(age),
+            "smoking": smoking,
+            "sex": sex,
+            "genetic_score_sq": score**2,
+        }
+    )
     risk = sum(w * baseline[c].to_numpy() for c, w in _RISK_WEIGHTS.items())
     mu0 = -risk - _CURVATURE * score**2
     carrier = (genotype >= 1).astype(float)
@@ -181,11 +203,22 @@ def _simulate(cohort: Cohort, variant_id: str | None, base_effect: float, carrie
     propensity = 1 / (1 + np.exp(-logit))
     treatment = (rng.random(n) < propensity).astype(np.int8)
     outcome = mu0 + treatment * cate + rng.normal(0, noise_sd, n)
-    covariates = pd.DataFrame({"genotype": genotype, "genetic_score": score, "age": age, "sex": sex,
-                               "bmi": bmi, "smoking": smoking})
-    truth = TrialTruth(mu0, cate, propensity, str(cohort.variants["id"].iloc[j]), baseline, effect,
-                       {"base_effect": float(base_effect), "carrier_effect": float(carrier_effect),
-                        "score_effect": float(score_effect)})
+    covariates = pd.DataFrame(
+        {"genotype": genotype, "genetic_score": score, "age": age, "sex": sex, "bmi": bmi, "smoking": smoking}
+    )
+    truth = TrialTruth(
+        mu0,
+        cate,
+        propensity,
+        str(cohort.variants["id"].iloc[j]),
+        baseline,
+        effect,
+        {
+            "base_effect": float(base_effect),
+            "carrier_effect": float(carrier_effect),
+            "score_effect": float(score_effect),
+        },
+    )
     return TrialData(covariates, treatment, outcome, truth, randomised=confounding == 0)
 
 
@@ -262,8 +295,18 @@ def simulate_trial(
     >>> bool(trial.truth.cate[carriers].mean() > trial.truth.cate[~carriers].mean())
     True
     """
-    return _simulate(cohort, variant_id, base_effect, carrier_effect, score_effect, noise_sd,
-                     treated_fraction, 0.0, random_state, "simulate_trial")
+    return _simulate(
+        cohort,
+        variant_id,
+        base_effect,
+        carrier_effect,
+        score_effect,
+        noise_sd,
+        treated_fraction,
+        0.0,
+        random_state,
+        "simulate_trial",
+    )
 
 
 @validate_params({**_COMMON, "confounding": [Interval(numbers.Real, 0, None)]})
@@ -326,5 +369,15 @@ def simulate_observational(
     >>> bool(obs.truth.mu0[treated].mean() < obs.truth.mu0[~treated].mean())
     True
     """
-    return _simulate(cohort, variant_id, base_effect, carrier_effect, score_effect, noise_sd,
-                     treated_fraction, float(confounding), random_state, "simulate_observational")
+    return _simulate(
+        cohort,
+        variant_id,
+        base_effect,
+        carrier_effect,
+        score_effect,
+        noise_sd,
+        treated_fraction,
+        float(confounding),
+        random_state,
+        "simulate_observational",
+    )

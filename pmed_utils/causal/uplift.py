@@ -142,10 +142,16 @@ def true_qini_curve(cate: Any, score: Any) -> QiniCurve:
     return QiniCurve(fraction, gain, _coefficient(fraction, gain))
 
 
-@validate_params({"treatment": ["array-like"], "outcome": ["array-like"], "policy": ["array-like"],
-                  "propensity": ["array-like"], "level": [Interval(numbers.Real, 0, 1, closed="neither")]})
-def policy_value(treatment: Any, outcome: Any, policy: Any, propensity: Any, *,
-                 level: float = 0.95) -> Estimate:
+@validate_params(
+    {
+        "treatment": ["array-like"],
+        "outcome": ["array-like"],
+        "policy": ["array-like"],
+        "propensity": ["array-like"],
+        "level": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def policy_value(treatment: Any, outcome: Any, policy: Any, propensity: Any, *, level: float = 0.95) -> Estimate:
     """Mean outcome if the people flagged by ``policy`` were treated and the others not.
 
     Estimated by inverse-probability weighting of the people whose actual
@@ -183,8 +189,9 @@ def policy_value(treatment: Any, outcome: Any, policy: Any, propensity: Any, *,
     try:
         pi = treatment_array(pi, func)
     except ValueError:
-        raise ValueError(f"The 'policy' parameter of {func} must contain only 0 (do not treat) and "
-                         "1 (treat).") from None
+        raise ValueError(
+            f"The 'policy' parameter of {func} must contain only 0 (do not treat) and 1 (treat)."
+        ) from None
     e = propensity_array(propensity, func)
     check_same_length((t, "treatment"), (y, "outcome"), (pi, "policy"), (e, "propensity"), func=func)
     agree = t == pi

@@ -51,8 +51,9 @@ def _arms_ok(t: np.ndarray, func: str, minimum: int = 2) -> bool:
     return True
 
 
-@validate_params({"treatment": ["array-like"], "outcome": ["array-like"],
-                  "level": [Interval(numbers.Real, 0, 1, closed="neither")]})
+@validate_params(
+    {"treatment": ["array-like"], "outcome": ["array-like"], "level": [Interval(numbers.Real, 0, 1, closed="neither")]}
+)
 def difference_in_means(treatment: Any, outcome: Any, *, level: float = 0.95) -> Estimate:
     """Mean outcome of the treated minus that of the untreated, with a Welch interval.
 
@@ -94,10 +95,16 @@ def difference_in_means(treatment: Any, outcome: Any, *, level: float = 0.95) ->
     return Estimate(value, value - z * se, value + z * se, level, method)
 
 
-@validate_params({"treatment": ["array-like"], "outcome": ["array-like"], "propensity": ["array-like"],
-                  "normalize": ["boolean"], "level": [Interval(numbers.Real, 0, 1, closed="neither")]})
-def ipw_ate(treatment: Any, outcome: Any, propensity: Any, *, normalize: bool = True,
-            level: float = 0.95) -> Estimate:
+@validate_params(
+    {
+        "treatment": ["array-like"],
+        "outcome": ["array-like"],
+        "propensity": ["array-like"],
+        "normalize": ["boolean"],
+        "level": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def ipw_ate(treatment: Any, outcome: Any, propensity: Any, *, normalize: bool = True, level: float = 0.95) -> Estimate:
     """Average treatment effect by inverse-probability weighting.
 
     Each treated person counts ``1 / e`` times and each untreated person
@@ -149,11 +156,17 @@ def ipw_ate(treatment: Any, outcome: Any, propensity: Any, *, normalize: bool = 
     return _wald(float(phi.mean()), phi, level, method)
 
 
-@validate_params({"treatment": ["array-like"], "outcome": ["array-like"], "propensity": ["array-like"],
-                  "mu0": ["array-like"], "mu1": ["array-like"],
-                  "level": [Interval(numbers.Real, 0, 1, closed="neither")]})
-def aipw_ate(treatment: Any, outcome: Any, propensity: Any, mu0: Any, mu1: Any, *,
-             level: float = 0.95) -> Estimate:
+@validate_params(
+    {
+        "treatment": ["array-like"],
+        "outcome": ["array-like"],
+        "propensity": ["array-like"],
+        "mu0": ["array-like"],
+        "mu1": ["array-like"],
+        "level": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def aipw_ate(treatment: Any, outcome: Any, propensity: Any, mu0: Any, mu1: Any, *, level: float = 0.95) -> Estimate:
     """Average treatment effect by augmented inverse-probability weighting (doubly robust).
 
     ``mean(phi)`` with ``phi = mu1 - mu0 + T (Y - mu1) / e - (1 - T) (Y - mu0) / (1 - e)``:
@@ -192,8 +205,7 @@ def aipw_ate(treatment: Any, outcome: Any, propensity: Any, mu0: Any, mu1: Any, 
     e = propensity_array(propensity, func)
     m0 = outcome_array(mu0, func, "mu0")
     m1 = outcome_array(mu1, func, "mu1")
-    check_same_length((t, "treatment"), (y, "outcome"), (e, "propensity"), (m0, "mu0"), (m1, "mu1"),
-                      func=func)
+    check_same_length((t, "treatment"), (y, "outcome"), (e, "propensity"), (m0, "mu0"), (m1, "mu1"), func=func)
     if not _arms_ok(t, func):
         return _nan_estimate(level, "AIPW")
     phi = m1 - m0 + t * (y - m1) / e - (1 - t) * (y - m0) / (1 - e)
@@ -231,10 +243,19 @@ def _nan_nuisance(n: int) -> Nuisance:
     return Nuisance(nan, nan.copy(), nan.copy(), np.full(n, -1))
 
 
-@validate_params({"X": ["array-like"], "treatment": ["array-like"], "outcome": ["array-like"],
-                  "outcome_model": [BaseEstimator, None], "propensity_model": [BaseEstimator, None],
-                  "propensity": ["array-like", None], "n_folds": [Interval(numbers.Integral, 2, None)],
-                  "clip": [Interval(numbers.Real, 0, 0.5, closed="left")], "random_state": ["random_state"]})
+@validate_params(
+    {
+        "X": ["array-like"],
+        "treatment": ["array-like"],
+        "outcome": ["array-like"],
+        "outcome_model": [BaseEstimator, None],
+        "propensity_model": [BaseEstimator, None],
+        "propensity": ["array-like", None],
+        "n_folds": [Interval(numbers.Integral, 2, None)],
+        "clip": [Interval(numbers.Real, 0, 0.5, closed="left")],
+        "random_state": ["random_state"],
+    }
+)
 def cross_fit_nuisance(
     X: Any,
     treatment: Any,
@@ -305,12 +326,10 @@ def cross_fit_nuisance(
     rng = check_random_state(random_state, func=func)
     n1, n0 = int(t.sum()), int(n - t.sum())
     if min(n1, n0) < n_folds:
-        warn_degenerate(func, f"{n1} treated and {n0} untreated people cannot fill {n_folds} folds "
-                              "with both arms")
+        warn_degenerate(func, f"{n1} treated and {n0} untreated people cannot fill {n_folds} folds with both arms")
         return _nan_nuisance(n)
     outcome_model = outcome_model if outcome_model is not None else GradientBoostingRegressor(max_depth=2)
-    propensity_model = (propensity_model if propensity_model is not None
-                        else GradientBoostingClassifier(max_depth=2))
+    propensity_model = propensity_model if propensity_model is not None else GradientBoostingClassifier(max_depth=2)
     folds = np.empty(n, dtype=int)
     e, m0, m1 = np.empty(n), np.empty(n), np.empty(n)
     splitter = StratifiedKFold(n_folds, shuffle=True, random_state=derive_seed(rng, func=func))

@@ -125,8 +125,9 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
         data_home = os.environ.get("PMED_DATA") or Path.home() / "pmed_data"
     path = Path(data_home).expanduser()
     if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"The data folder {path} (from the 'data_home' parameter or $PMED_DATA) is a file; "
-                                 "pass a folder.")
+        raise NotADirectoryError(
+            f"The data folder {path} (from the 'data_home' parameter or $PMED_DATA) is a file; pass a folder."
+        )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -255,13 +256,15 @@ def packaged_data_path(*parts: str) -> Path:
     return path
 
 
-@validate_params({
-    "remote": [RemoteFile],
-    "data_home": ["path", None],
-    "download_if_missing": ["boolean"],
-    "subdir": ["str"],
-    "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
-})
+@validate_params(
+    {
+        "remote": [RemoteFile],
+        "data_home": ["path", None],
+        "download_if_missing": ["boolean"],
+        "subdir": ["str"],
+        "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
+    }
+)
 def fetch_file(
     remote: RemoteFile,
     data_home: str | os.PathLike | None = None,
@@ -341,9 +344,7 @@ def fetch_file(
     if target.exists():
         return verify_md5(target, remote.md5, fix=f"Delete it and run again, or: {by_hand}")
     if not download_if_missing:
-        raise DataNotAvailableError(
-            f"{remote.filename} is not in {folder} and download_if_missing=False. {by_hand}"
-        )
+        raise DataNotAvailableError(f"{remote.filename} is not in {folder} and download_if_missing=False. {by_hand}")
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{remote.filename}.", suffix=".part")
     os.close(fd)
     try:
@@ -352,8 +353,7 @@ def fetch_file(
                 shutil.copyfileobj(response, out)
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             raise DataNotAvailableError(
-                f"Could not download {remote.filename} from {remote.url} ({exc}). "
-                f"Are you offline? {by_hand}"
+                f"Could not download {remote.filename} from {remote.url} ({exc}). Are you offline? {by_hand}"
             ) from exc
         verify_md5(tmp_name, remote.md5, fix=f"The download from {remote.url} is damaged; try again, or: {by_hand}")
         os.replace(tmp_name, target)

@@ -25,8 +25,19 @@ _FILES = {
     "HM3_thinned_autosomal_overlap.fam": "83f8f2b2e4257b73b64d3c77bda2cd13",
     "relationships_w_pops_121708.txt": "a70333f0e0bd9d5a72a3a253895228b1",
 }
-SUPER_POPULATION = {"YRI": "AFR", "LWK": "AFR", "MKK": "AFR", "ASW": "AFR", "CEU": "EUR", "TSI": "EUR",
-                    "CHB": "EAS", "CHD": "EAS", "JPT": "EAS", "GIH": "SAS", "MEX": "AMR"}
+SUPER_POPULATION = {
+    "YRI": "AFR",
+    "LWK": "AFR",
+    "MKK": "AFR",
+    "ASW": "AFR",
+    "CEU": "EUR",
+    "TSI": "EUR",
+    "CHB": "EAS",
+    "CHD": "EAS",
+    "JPT": "EAS",
+    "GIH": "SAS",
+    "MEX": "AMR",
+}
 
 
 @validate_params({})
@@ -59,12 +70,16 @@ def load_hapmap3() -> GenotypeData:
     from pmed_utils.genomics.io import read_plink
 
     for name, md5 in _FILES.items():
-        verify_md5(packaged_data_path("genotypes", "hapmap3", name), md5,
-                   fix="The copy shipped with pmed is damaged: reinstall pmed from a clean checkout.")
+        verify_md5(
+            packaged_data_path("genotypes", "hapmap3", name),
+            md5,
+            fix="The copy shipped with pmed is damaged: reinstall pmed from a clean checkout.",
+        )
     bed = packaged_data_path("genotypes", "hapmap3", "HM3_thinned_autosomal_overlap.bed")
     g, variants, samples = read_plink(bed.with_name(bed.name[: -len(".bed")]))
     pops = pd.read_csv(packaged_data_path("genotypes", "hapmap3", "relationships_w_pops_121708.txt"), sep=r"\s+")
-    samples = samples.merge(pops[["IID", "population"]].rename(columns={"IID": "id"}), on="id", how="left",
-                            validate="one_to_one")
+    samples = samples.merge(
+        pops[["IID", "population"]].rename(columns={"IID": "id"}), on="id", how="left", validate="one_to_one"
+    )
     samples["super_population"] = samples["population"].map(SUPER_POPULATION)
     return GenotypeData(g, variants, samples)

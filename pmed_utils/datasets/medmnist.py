@@ -76,7 +76,9 @@ def medmnist_files() -> dict[tuple[str, int], RemoteFile]:
 @lru_cache(maxsize=1)
 def _files() -> dict[tuple[str, int], RemoteFile]:
     with open(packaged_data_path("medmnist", "medmnist_files.csv"), newline="") as fh:
-        return {(r["dataset"], int(r["size"])): RemoteFile(r["filename"], r["url"], r["md5"]) for r in csv.DictReader(fh)}
+        return {
+            (r["dataset"], int(r["size"])): RemoteFile(r["filename"], r["url"], r["md5"]) for r in csv.DictReader(fh)
+        }
 
 
 @lru_cache(maxsize=1)
@@ -150,12 +152,14 @@ class MedMNISTData:
     card: DatasetCard
 
 
-@validate_params({
-    "name": ["str"],
-    "size": [Options({28, 64, 128, 224})],
-    "data_home": ["path", None],
-    "download_if_missing": ["boolean"],
-})
+@validate_params(
+    {
+        "name": ["str"],
+        "size": [Options({28, 64, 128, 224})],
+        "data_home": ["path", None],
+        "download_if_missing": ["boolean"],
+    }
+)
 def load_medmnist(
     name: str,
     size: int = 28,
@@ -219,8 +223,12 @@ def load_medmnist(
         path = fetch_file(remote, data_home, download_if_missing=download_if_missing, subdir="medmnist")
     info = _info()[name]
     with np.load(path) as npz:
-        missing = [f"{split}_{kind}" for split in ("train", "val", "test") for kind in ("images", "labels")
-                   if f"{split}_{kind}" not in npz.files]
+        missing = [
+            f"{split}_{kind}"
+            for split in ("train", "val", "test")
+            for kind in ("images", "labels")
+            if f"{split}_{kind}" not in npz.files
+        ]
         if missing:
             raise ValueError(f"{path} is not a MedMNIST file: it lacks the array(s) {missing}.")
         images = {split: npz[f"{split}_images"] for split in ("train", "val", "test")}
@@ -233,10 +241,18 @@ def load_medmnist(
     else:
         notes = ["Not a binary task: labels are MedMNIST's as shipped."]
     card = DatasetCard(
-        name=name, size=size, description=info["description"], task=info["task"], class_names=class_names,
-        split_sizes={s: len(images[s]) for s in images}, licence=info["license"], citation=MEDMNIST_CITATION,
+        name=name,
+        size=size,
+        description=info["description"],
+        task=info["task"],
+        class_names=class_names,
+        split_sizes={s: len(images[s]) for s in images},
+        licence=info["license"],
+        citation=MEDMNIST_CITATION,
         source_citation=SOURCE_CITATIONS.get(name, "See the MedMNIST v2 paper for the source data."),
-        positive_label=positive, positive_meaning=class_names[positive] if positive is not None else None, notes=notes,
+        positive_label=positive,
+        positive_meaning=class_names[positive] if positive is not None else None,
+        notes=notes,
     )
     labels = {s: binary_target(raw[s], card) for s in raw} if binary else raw
     return MedMNISTData(images, labels, card)
@@ -290,12 +306,20 @@ def binary_target(labels: ArrayLike, card: DatasetCard) -> np.ndarray:
 
 # Published test AUC / ACC of MedMNIST v2 (Yang et al. 2023, Table 3), 28x28 inputs where stated.
 _BENCHMARK = {
-    "breastmnist": [("ResNet-18 (28)", 0.901, 0.863), ("ResNet-50 (28)", 0.857, 0.812),
-                    ("auto-sklearn", 0.836, 0.803), ("AutoKeras", 0.871, 0.831),
-                    ("Google AutoML Vision", 0.919, 0.861)],
-    "pneumoniamnist": [("ResNet-18 (28)", 0.944, 0.854), ("ResNet-50 (28)", 0.948, 0.854),
-                       ("auto-sklearn", 0.942, 0.855), ("AutoKeras", 0.947, 0.878),
-                       ("Google AutoML Vision", 0.991, 0.946)],
+    "breastmnist": [
+        ("ResNet-18 (28)", 0.901, 0.863),
+        ("ResNet-50 (28)", 0.857, 0.812),
+        ("auto-sklearn", 0.836, 0.803),
+        ("AutoKeras", 0.871, 0.831),
+        ("Google AutoML Vision", 0.919, 0.861),
+    ],
+    "pneumoniamnist": [
+        ("ResNet-18 (28)", 0.944, 0.854),
+        ("ResNet-50 (28)", 0.948, 0.854),
+        ("auto-sklearn", 0.942, 0.855),
+        ("AutoKeras", 0.947, 0.878),
+        ("Google AutoML Vision", 0.991, 0.946),
+    ],
 }
 
 

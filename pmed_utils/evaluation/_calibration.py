@@ -40,8 +40,9 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _newton_logistic(X: np.ndarray, y: np.ndarray, offset: np.ndarray, *, max_iter: int = 100,
-                     tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray] | None:
+def _newton_logistic(
+    X: np.ndarray, y: np.ndarray, offset: np.ndarray, *, max_iter: int = 100, tol: float = 1e-12
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Maximum-likelihood logistic regression by Newton's method (``y`` may be fractional).
 
     Returns the coefficients and their covariance (the inverse Fisher
@@ -131,15 +132,21 @@ def brier_score(y_true: ArrayLike, y_prob: ArrayLike) -> float:
     return float(np.round(np.mean((p - y) ** 2), 15))
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_prob": ["array-like"],
-    "n_bins": [Interval(numbers.Integral, 1, None)],
-    "strategy": [Options({"quantile", "uniform"})],
-    "confidence": [_LEVEL],
-})
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_prob": ["array-like"],
+        "n_bins": [Interval(numbers.Integral, 1, None)],
+        "strategy": [Options({"quantile", "uniform"})],
+        "confidence": [_LEVEL],
+    }
+)
 def calibration_table(
-    y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: int = 10, strategy: str = "quantile",
+    y_true: ArrayLike,
+    y_prob: ArrayLike,
+    *,
+    n_bins: int = 10,
+    strategy: str = "quantile",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Reliability table: mean predicted risk and observed frequency per bin, with Wilson CIs.
@@ -188,8 +195,7 @@ def calibration_table(
 
 
 @validate_params({"y_true": ["array-like"], "y_prob": ["array-like"], "confidence": [_LEVEL]})
-def calibration_intercept_slope(y_true: ArrayLike, y_prob: ArrayLike, *, confidence: float = 0.95
-                                ) -> CalibrationFit:
+def calibration_intercept_slope(y_true: ArrayLike, y_prob: ArrayLike, *, confidence: float = 0.95) -> CalibrationFit:
     """Calibration intercept (calibration-in-the-large) and slope, with Wald intervals.
 
     The slope is the coefficient of logit(p) in the logistic regression
@@ -251,8 +257,10 @@ def calibration_intercept_slope(y_true: ArrayLike, y_prob: ArrayLike, *, confide
         return CalibrationFit(intercept, nan)
     fit = _newton_logistic(np.column_stack([ones, lp]), y.astype(float), np.zeros(len(y)))
     if fit is None:
-        warn_degenerate("calibration_intercept_slope",
-                        "the predicted risk separates cases from controls perfectly, so the slope is infinite")
+        warn_degenerate(
+            "calibration_intercept_slope",
+            "the predicted risk separates cases from controls perfectly, so the slope is infinite",
+        )
         return CalibrationFit(intercept, nan)
     return CalibrationFit(intercept, estimate(fit, 1))
 
@@ -288,8 +296,13 @@ def calibration_summary(y_true: ArrayLike, y_prob: ArrayLike) -> pd.Series:
     check_probabilities(p, "calibration_summary")
     intercept, slope = calibration_intercept_slope(y, p)
     return pd.Series(
-        {"brier": brier_score(y, p), "intercept": intercept.value, "slope": slope.value,
-         "mean_predicted": float(p.mean()), "observed_rate": float(y.mean())}
+        {
+            "brier": brier_score(y, p),
+            "intercept": intercept.value,
+            "slope": slope.value,
+            "mean_predicted": float(p.mean()),
+            "observed_rate": float(y.mean()),
+        }
     )
 
 
@@ -398,8 +411,7 @@ class Recalibrator:
         return expit(self.intercept_ + self.slope_ * self._features(s))
 
 
-@validate_params({"y_val": ["array-like"], "score_val": ["array-like"],
-                  "method": [Options({"platt", "isotonic"})]})
+@validate_params({"y_val": ["array-like"], "score_val": ["array-like"], "method": [Options({"platt", "isotonic"})]})
 def recalibrate(y_val: ArrayLike, score_val: ArrayLike, method: str = "platt") -> Recalibrator:
     """Fit a recalibration map on *validation* data.
 

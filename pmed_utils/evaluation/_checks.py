@@ -14,8 +14,9 @@ from pmed_utils.validation import (
 __all__: list[str] = []
 
 
-def check_scores(y_true, y_score, func: str, *, y_name: str = "y_true",
-                 score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
+def check_scores(
+    y_true, y_score, func: str, *, y_name: str = "y_true", score_name: str = "y_score"
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (labels int8, scores float) after checking lengths, labels and NaNs.
 
     Raises ValueError for mismatched lengths, labels other than 0/1, NaN or
@@ -41,8 +42,9 @@ def both_classes(y: np.ndarray, func: str, *, what: str = "y_true") -> bool:
     if counts.min() > 0:
         return True
     missing = "no cases" if counts[1] == 0 else "no controls"
-    warn_degenerate(func, f"{what} has {missing} ({counts[0]} controls, {counts[1]} cases); "
-                    "the statistic needs both classes")
+    warn_degenerate(
+        func, f"{what} has {missing} ({counts[0]} controls, {counts[1]} cases); the statistic needs both classes"
+    )
     return False
 
 

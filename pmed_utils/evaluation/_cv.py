@@ -73,16 +73,18 @@ def _predict_score(model: Any, X) -> np.ndarray:
     return np.asarray(model.predict(X, verbose=0)).reshape(-1)  # Keras
 
 
-@validate_params({
-    "model": [BaseEstimator, "callable"],
-    "X": ["array-like"],
-    "y": ["array-like"],
-    "n_splits": [Interval(numbers.Integral, 2, None)],
-    "groups": ["array-like", None],
-    "random_state": ["random_state"],
-    "fit_kwargs": ["mapping", None],
-    "progress": ["boolean"],
-})
+@validate_params(
+    {
+        "model": [BaseEstimator, "callable"],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "n_splits": [Interval(numbers.Integral, 2, None)],
+        "groups": ["array-like", None],
+        "random_state": ["random_state"],
+        "fit_kwargs": ["mapping", None],
+        "progress": ["boolean"],
+    }
+)
 def cross_validate(
     model: BaseEstimator | Callable[[], Any],
     X: ArrayLike,
@@ -171,15 +173,18 @@ def cross_validate(
         oof[test], fold_of[test] = score, k
         both = len(np.unique(y[test])) == 2
         if not both:
-            warn_degenerate("cross_validate", f"test fold {k} has a single class, so its AUC and average "
-                            "precision are undefined")
+            warn_degenerate(
+                "cross_validate", f"test fold {k} has a single class, so its AUC and average precision are undefined"
+            )
         in_unit = score.min() >= 0 and score.max() <= 1
-        rows.append({
-            "fold": k,
-            "n_train": len(train),
-            "n_test": len(test),
-            "auc": roc_auc_score(y[test], score) if both else np.nan,
-            "average_precision": average_precision_score(y[test], score) if both else np.nan,
-            "brier": brier_score_loss(y[test], score) if in_unit else np.nan,
-        })
+        rows.append(
+            {
+                "fold": k,
+                "n_train": len(train),
+                "n_test": len(test),
+                "auc": roc_auc_score(y[test], score) if both else np.nan,
+                "average_precision": average_precision_score(y[test], score) if both else np.nan,
+                "brier": brier_score_loss(y[test], score) if in_unit else np.nan,
+            }
+        )
     return CVResult(pd.DataFrame(rows), oof, fold_of)

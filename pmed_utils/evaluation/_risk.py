@@ -30,8 +30,9 @@ _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
 _BOOTSTRAP = "bootstrap percentile"
 
 
-@validate_params({"score": ["array-like"], "disease": ["array-like"],
-                  "n_quantiles": [Interval(numbers.Integral, 1, None)]})
+@validate_params(
+    {"score": ["array-like"], "disease": ["array-like"], "n_quantiles": [Interval(numbers.Integral, 1, None)]}
+)
 def risk_by_quantile(score: ArrayLike, disease: ArrayLike, n_quantiles: int = 10) -> pd.DataFrame:
     """Observed disease rate (with Wilson 95% CI) in each quantile of a score.
 
@@ -63,23 +64,29 @@ def risk_by_quantile(score: ArrayLike, disease: ArrayLike, n_quantiles: int = 10
     y = check_binary_labels(disease, "disease", func="risk_by_quantile")
     check_same_length((s, "score"), (y, "disease"), func="risk_by_quantile")
     if n_quantiles > s.size:
-        raise ValueError(f"The 'n_quantiles' parameter of risk_by_quantile must be at most the number of "
-                         f"people ({s.size}); got {n_quantiles}.")
+        raise ValueError(
+            f"The 'n_quantiles' parameter of risk_by_quantile must be at most the number of "
+            f"people ({s.size}); got {n_quantiles}."
+        )
     q = pd.qcut(pd.Series(s).rank(method="first"), n_quantiles, labels=False) + 1
     t = pd.DataFrame({"quantile": q, "y": y}).groupby("quantile")["y"].agg(["size", "sum"])
     low, high = wilson_bounds(t["sum"], t["size"])
-    return pd.DataFrame({"n": t["size"], "cases": t["sum"], "rate": t["sum"] / t["size"], "ci_low": low,
-                         "ci_high": high}).reset_index()
+    return pd.DataFrame(
+        {"n": t["size"], "cases": t["sum"], "rate": t["sum"] / t["size"], "ci_low": low, "ci_high": high}
+    ).reset_index()
 
 
-@validate_params({
-    "score": ["array-like"],
-    "disease": ["array-like"],
-    "top_percent": [Interval(numbers.Real, 0, 100, closed="neither")],
-    "confidence": [_LEVEL],
-})
-def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent: float = 5.0, *,
-                              confidence: float = 0.95) -> Estimate:
+@validate_params(
+    {
+        "score": ["array-like"],
+        "disease": ["array-like"],
+        "top_percent": [Interval(numbers.Real, 0, 100, closed="neither")],
+        "confidence": [_LEVEL],
+    }
+)
+def top_percentile_odds_ratio(
+    score: ArrayLike, disease: ArrayLike, top_percent: float = 5.0, *, confidence: float = 0.95
+) -> Estimate:
     """Odds ratio of disease for people in the top ``top_percent``% of the score against everyone else.
 
     The interval uses Woolf's standard error of the log odds ratio,
@@ -120,10 +127,12 @@ def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent:
         warn_degenerate("top_percentile_odds_ratio", "there are no people")
         return nan
     top = s >= np.quantile(s, 1 - top_percent / 100)
-    cells = {"cases in the top group": int((top & (y == 1)).sum()),
-             "controls in the top group": int((top & (y == 0)).sum()),
-             "cases in the rest": int((~top & (y == 1)).sum()),
-             "controls in the rest": int((~top & (y == 0)).sum())}
+    cells = {
+        "cases in the top group": int((top & (y == 1)).sum()),
+        "controls in the top group": int((top & (y == 0)).sum()),
+        "cases in the rest": int((~top & (y == 1)).sum()),
+        "controls in the rest": int((~top & (y == 0)).sum()),
+    }
     empty = [name for name, count in cells.items() if count == 0]
     if empty:
         warn_degenerate("top_percentile_odds_ratio", f"there are no {' and no '.join(empty)}")
@@ -131,8 +140,9 @@ def top_percentile_odds_ratio(score: ArrayLike, disease: ArrayLike, top_percent:
     a, b, c, d = cells.values()
     log_or = np.log(a * d / (b * c))
     half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    return Estimate(float(np.exp(log_or)), float(np.exp(log_or - half)), float(np.exp(log_or + half)),
-                    confidence, "Woolf")
+    return Estimate(
+        float(np.exp(log_or)), float(np.exp(log_or - half)), float(np.exp(log_or + half)), confidence, "Woolf"
+    )
 
 
 def _rowwise_r2(s: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -140,7 +150,7 @@ def _rowwise_r2(s: np.ndarray, y: np.ndarray) -> np.ndarray:
     sc = s - s.mean(axis=1, keepdims=True)
     yc = y - y.mean(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (sc * yc).sum(axis=1) ** 2 / ((sc ** 2).sum(axis=1) * (yc ** 2).sum(axis=1))
+        return (sc * yc).sum(axis=1) ** 2 / ((sc**2).sum(axis=1) * (yc**2).sum(axis=1))
 
 
 def _check_score_target(score, target, func: str) -> tuple[np.ndarray, np.ndarray]:
@@ -148,14 +158,16 @@ def _check_score_target(score, target, func: str) -> tuple[np.ndarray, np.ndarra
     y = check_finite(target, "target", func=func)
     for arr, name in ((s, "score"), (y, "target")):
         if arr.ndim != 1:
-            raise ValueError(f"The '{name}' parameter of {func} must be 1-D (one value per person); "
-                             f"got shape {arr.shape}.")
+            raise ValueError(
+                f"The '{name}' parameter of {func} must be 1-D (one value per person); got shape {arr.shape}."
+            )
     check_same_length((s, "score"), (y, "target"), func=func)
     return s, y
 
 
-def _r2_and_bootstrap(s: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_bootstraps: int, func: str,
-                      who: str = "the sample") -> tuple[float, np.ndarray]:
+def _r2_and_bootstrap(
+    s: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_bootstraps: int, func: str, who: str = "the sample"
+) -> tuple[float, np.ndarray]:
     """r² of (s, y) and its ``n_bootstraps`` resampled values; NaN with a warning when undefined."""
     reason = None
     if s.size < 3:
@@ -179,15 +191,23 @@ def _percentiles(draws: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-@validate_params({
-    "score": ["array-like"],
-    "target": ["array-like"],
-    "n_bootstraps": [Interval(numbers.Integral, 1, None)],
-    "confidence": [_LEVEL],
-    "random_state": ["random_state"],
-})
-def r2_with_ci(score: ArrayLike, target: ArrayLike, *, n_bootstraps: int = 1000, confidence: float = 0.95,
-               random_state: int | np.random.Generator | None = 0) -> Estimate:
+@validate_params(
+    {
+        "score": ["array-like"],
+        "target": ["array-like"],
+        "n_bootstraps": [Interval(numbers.Integral, 1, None)],
+        "confidence": [_LEVEL],
+        "random_state": ["random_state"],
+    }
+)
+def r2_with_ci(
+    score: ArrayLike,
+    target: ArrayLike,
+    *,
+    n_bootstraps: int = 1000,
+    confidence: float = 0.95,
+    random_state: int | np.random.Generator | None = 0,
+) -> Estimate:
     """Squared correlation of a score with a trait, with a percentile-bootstrap confidence interval.
 
     People are resampled with replacement. Fewer than 3 people, or a
@@ -227,18 +247,27 @@ def r2_with_ci(score: ArrayLike, target: ArrayLike, *, n_bootstraps: int = 1000,
     return Estimate(r2, low, high, confidence, _BOOTSTRAP)
 
 
-@validate_params({
-    "score": ["array-like"],
-    "target": ["array-like"],
-    "groups": ["array-like"],
-    "reference": [Hashable, None],
-    "n_bootstraps": [Interval(numbers.Integral, 1, None)],
-    "confidence": [_LEVEL],
-    "random_state": ["random_state"],
-})
-def r2_by_group(score: ArrayLike, target: ArrayLike, groups: ArrayLike, *, reference: Hashable | None = None,
-                n_bootstraps: int = 1000, confidence: float = 0.95,
-                random_state: int | np.random.Generator | None = 0) -> pd.DataFrame:
+@validate_params(
+    {
+        "score": ["array-like"],
+        "target": ["array-like"],
+        "groups": ["array-like"],
+        "reference": [Hashable, None],
+        "n_bootstraps": [Interval(numbers.Integral, 1, None)],
+        "confidence": [_LEVEL],
+        "random_state": ["random_state"],
+    }
+)
+def r2_by_group(
+    score: ArrayLike,
+    target: ArrayLike,
+    groups: ArrayLike,
+    *,
+    reference: Hashable | None = None,
+    n_bootstraps: int = 1000,
+    confidence: float = 0.95,
+    random_state: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
     """Squared correlation of a score with a trait within each group, and relative to a reference group.
 
     People are resampled within each group; the b-th draws of two groups give
@@ -297,8 +326,7 @@ def r2_by_group(score: ArrayLike, target: ArrayLike, groups: ArrayLike, *, refer
     rows, draws = {}, {}
     for label in labels:
         idx = np.flatnonzero(g == label)
-        r2, draws[label] = _r2_and_bootstrap(s[idx], y[idx], rng, n_bootstraps, "r2_by_group",
-                                             f"group {label!r}")
+        r2, draws[label] = _r2_and_bootstrap(s[idx], y[idx], rng, n_bootstraps, "r2_by_group", f"group {label!r}")
         low, high = _percentiles(draws[label], confidence)
         rows[label] = {"n": idx.size, "value": r2, "low": low, "high": high, "level": float(confidence)}
     table = pd.DataFrame.from_dict(rows, orient="index")

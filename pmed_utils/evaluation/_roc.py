@@ -72,13 +72,15 @@ def _roc_points(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.r_[0.0, fps / fps[-1]], np.r_[0.0, tps / tps[-1]]
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_score": ["array-like"],
-    "n_bootstraps": [Interval(numbers.Integral, 10, None)],
-    "confidence": [_LEVEL],
-    "random_state": ["random_state"],
-})
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "n_bootstraps": [Interval(numbers.Integral, 10, None)],
+        "confidence": [_LEVEL],
+        "random_state": ["random_state"],
+    }
+)
 def roc_with_ci(
     y_true: ArrayLike,
     y_score: ArrayLike,
@@ -139,8 +141,16 @@ def roc_with_ci(
     method = "bootstrap percentile"
     if not both_classes(y, "roc_with_ci"):
         empty, nan_band = np.array([]), np.full(fpr_grid.size, np.nan)
-        return RocResult(empty, empty, empty, Estimate(np.nan, np.nan, np.nan, confidence, method), fpr_grid,
-                         nan_band, nan_band.copy(), int(n_bootstraps))
+        return RocResult(
+            empty,
+            empty,
+            empty,
+            Estimate(np.nan, np.nan, np.nan, confidence, method),
+            fpr_grid,
+            nan_band,
+            nan_band.copy(),
+            int(n_bootstraps),
+        )
     fpr, tpr, thresholds = roc_curve(y, s)
     auc = float(roc_auc_score(y, s))
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
@@ -156,8 +166,16 @@ def roc_with_ci(
     tpr_low, tpr_high = np.quantile(curves, [alpha, 1 - alpha], axis=0)
     tpr_low[0] = 0.0  # every ROC curve starts at (0, 0) ...
     tpr_high[-1] = 1.0  # ... and ends at (1, 1)
-    return RocResult(fpr, tpr, thresholds, Estimate(auc, low, high, confidence, method),
-                     fpr_grid, tpr_low, tpr_high, int(n_bootstraps))
+    return RocResult(
+        fpr,
+        tpr,
+        thresholds,
+        Estimate(auc, low, high, confidence, method),
+        fpr_grid,
+        tpr_low,
+        tpr_high,
+        int(n_bootstraps),
+    )
 
 
 def _midrank(x: np.ndarray) -> np.ndarray:
@@ -291,8 +309,9 @@ def auc_delong(y_true: ArrayLike, y_score: ArrayLike, *, confidence: float = 0.9
     return DelongResult(_delong_estimate(auc, var, confidence), var, float(np.sqrt(var)))
 
 
-@validate_params({"y_true": ["array-like"], "score_a": ["array-like"], "score_b": ["array-like"],
-                  "confidence": [_LEVEL]})
+@validate_params(
+    {"y_true": ["array-like"], "score_a": ["array-like"], "score_b": ["array-like"], "confidence": [_LEVEL]}
+)
 def compare_auc_delong(
     y_true: ArrayLike, score_a: ArrayLike, score_b: ArrayLike, *, confidence: float = 0.95
 ) -> DelongComparison:
@@ -339,8 +358,9 @@ def compare_auc_delong(
     check_same_length((a, "score_a"), (b, "score_b"), func="compare_auc_delong")
     if not both_classes(y, "compare_auc_delong"):
         nan = Estimate(np.nan, np.nan, np.nan, confidence, "DeLong")
-        return DelongComparison(nan, nan, Estimate(np.nan, np.nan, np.nan, confidence, "DeLong paired"),
-                                np.nan, np.nan, np.nan, np.nan)
+        return DelongComparison(
+            nan, nan, Estimate(np.nan, np.nan, np.nan, confidence, "DeLong paired"), np.nan, np.nan, np.nan, np.nan
+        )
     aucs, cov = _delong_components(y, np.vstack([a, b]))
     diff = float(aucs[0] - aucs[1])
     var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
@@ -357,4 +377,8 @@ def compare_auc_delong(
         _delong_estimate(float(aucs[0]), float(cov[0, 0]), confidence),
         _delong_estimate(float(aucs[1]), float(cov[1, 1]), confidence),
         Estimate(diff, diff - zq * se, diff + zq * se, confidence, "DeLong paired"),
-        se, float(z), float(p), corr)
+        se,
+        float(z),
+        float(p),
+        corr,
+    )

@@ -25,16 +25,25 @@ from pmed_utils.validation import (
 __all__ = ["subgroup_metrics"]
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_score": ["array-like"],
-    "groups": ["array-like", pd.Categorical],
-    "threshold": [Interval(numbers.Real, None, None)],
-    "min_group_size": [Interval(numbers.Integral, 0, None)],
-    "confidence": [Interval(numbers.Real, 0, 1, closed="neither")],
-})
-def subgroup_metrics(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, threshold: float, *,
-                     min_group_size: int = 30, confidence: float = 0.95) -> pd.DataFrame:
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "groups": ["array-like", pd.Categorical],
+        "threshold": [Interval(numbers.Real, None, None)],
+        "min_group_size": [Interval(numbers.Integral, 0, None)],
+        "confidence": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def subgroup_metrics(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    groups: ArrayLike,
+    threshold: float,
+    *,
+    min_group_size: int = 30,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """AUC (DeLong CI), sensitivity and specificity (Wilson CIs) and calibration per subgroup.
 
     Every group gets a row. A group smaller than ``min_group_size`` gets a
@@ -97,36 +106,67 @@ def subgroup_metrics(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, t
         if n == 0:
             warn_degenerate("subgroup_metrics", f"subgroup {g!r} is empty")
         elif cases in (0, n):
-            warn_degenerate("subgroup_metrics", f"subgroup {g!r} has a single class ({n} "
-                            f"{'controls' if cases == 0 else 'cases'}), so its AUC and calibration are undefined")
+            warn_degenerate(
+                "subgroup_metrics",
+                f"subgroup {g!r} has a single class ({n} "
+                f"{'controls' if cases == 0 else 'cases'}), so its AUC and calibration are undefined",
+            )
         elif small:
-            warnings.warn(f"subgroup_metrics: subgroup {g!r} has only {n} people (fewer than "
-                          f"min_group_size={min_group_size}); its metrics are unreliable.", PmedWarning,
-                          stacklevel=3)
+            warnings.warn(
+                f"subgroup_metrics: subgroup {g!r} has only {n} people (fewer than "
+                f"min_group_size={min_group_size}); its metrics are unreliable.",
+                PmedWarning,
+                stacklevel=3,
+            )
         row: dict[str, Any] = {"n": n, "cases": cases}
         if 0 < cases < n:
             auc = auc_delong(yg, sg, confidence=confidence).auc
-            intercept, slope = calibration_intercept_slope(yg, sg, confidence=confidence) if is_prob \
-                else (None, None)
-            row.update(auc=auc.value, auc_low=auc.low, auc_high=auc.high,
-                       calibration_intercept=intercept.value if intercept else np.nan,
-                       calibration_slope=slope.value if slope else np.nan)
+            intercept, slope = calibration_intercept_slope(yg, sg, confidence=confidence) if is_prob else (None, None)
+            row.update(
+                auc=auc.value,
+                auc_low=auc.low,
+                auc_high=auc.high,
+                calibration_intercept=intercept.value if intercept else np.nan,
+                calibration_slope=slope.value if slope else np.nan,
+            )
         else:
-            row.update(auc=np.nan, auc_low=np.nan, auc_high=np.nan,
-                       calibration_intercept=np.nan, calibration_slope=np.nan)
+            row.update(
+                auc=np.nan, auc_low=np.nan, auc_high=np.nan, calibration_intercept=np.nan, calibration_slope=np.nan
+            )
         flagged = sg >= threshold
         num = np.array([(flagged & (yg == 1)).sum(), (~flagged & (yg == 0)).sum()], dtype=float)
         den = np.array([cases, n - cases], dtype=float)
         low, high = wilson_bounds(num, den, confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             value = num / den
-        row.update(sensitivity=value[0], sensitivity_low=low[0], sensitivity_high=high[0],
-                   specificity=value[1], specificity_low=low[1], specificity_high=high[1],
-                   level=float(confidence), small=bool(small))
+        row.update(
+            sensitivity=value[0],
+            sensitivity_low=low[0],
+            sensitivity_high=high[0],
+            specificity=value[1],
+            specificity_low=low[1],
+            specificity_high=high[1],
+            level=float(confidence),
+            small=bool(small),
+        )
         rows[g] = row
-    columns = ["n", "cases", "auc", "auc_low", "auc_high", "sensitivity", "sensitivity_low", "sensitivity_high",
-               "specificity", "specificity_low", "specificity_high", "calibration_intercept", "calibration_slope",
-               "level", "small"]
+    columns = [
+        "n",
+        "cases",
+        "auc",
+        "auc_low",
+        "auc_high",
+        "sensitivity",
+        "sensitivity_low",
+        "sensitivity_high",
+        "specificity",
+        "specificity_low",
+        "specificity_high",
+        "calibration_intercept",
+        "calibration_slope",
+        "level",
+        "small",
+    ]
     table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
     table.index.name = "group"
     return table

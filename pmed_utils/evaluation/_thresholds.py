@@ -20,12 +20,14 @@ __all__ = ["choose_threshold", "metrics_at_threshold", "thresholded_report", "wi
 _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_score": ["array-like"],
-    "method": [Options({"youden", "sensitivity", "specificity"})],
-    "target": [Interval(numbers.Real, 0, 1, closed="right"), None],
-})
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "method": [Options({"youden", "sensitivity", "specificity"})],
+        "target": [Interval(numbers.Real, 0, 1, closed="right"), None],
+    }
+)
 def choose_threshold(
     y_true: ArrayLike, y_score: ArrayLike, method: str = "youden", target: float | None = None
 ) -> float:
@@ -79,8 +81,7 @@ def choose_threshold(
     return float(thr[ok[-1]])
 
 
-def wilson_bounds(successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def wilson_bounds(successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised Wilson bounds (NaN where ``trials == 0``), for tables."""
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
@@ -96,11 +97,13 @@ def wilson_bounds(successes: ArrayLike, trials: ArrayLike, confidence: float = 0
     return low, high
 
 
-@validate_params({
-    "successes": [Interval(numbers.Integral, 0, None)],
-    "trials": [Interval(numbers.Integral, 0, None)],
-    "confidence": [_LEVEL],
-})
+@validate_params(
+    {
+        "successes": [Interval(numbers.Integral, 0, None)],
+        "trials": [Interval(numbers.Integral, 0, None)],
+        "confidence": [_LEVEL],
+    }
+)
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Estimate:
     """A binomial proportion with its Wilson score interval (Wilson 1927).
 
@@ -126,8 +129,9 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Es
     (0.8, 0.4902, 0.9433, 'Wilson')
     """
     if successes > trials:
-        raise ValueError(f"The 'successes' parameter of wilson_interval must be at most trials={trials}; "
-                         f"got {successes}.")
+        raise ValueError(
+            f"The 'successes' parameter of wilson_interval must be at most trials={trials}; got {successes}."
+        )
     if trials == 0:
         warn_degenerate("wilson_interval", "there are no trials")
         return Estimate(np.nan, np.nan, np.nan, confidence, "Wilson")
@@ -135,12 +139,14 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Es
     return Estimate(successes / trials, float(low), float(high), confidence, "Wilson")
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_score": ["array-like"],
-    "threshold": [Interval(numbers.Real, None, None)],
-    "confidence": [_LEVEL],
-})
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "threshold": [Interval(numbers.Real, None, None)],
+        "confidence": [_LEVEL],
+    }
+)
 def metrics_at_threshold(
     y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, confidence: float = 0.95
 ) -> pd.DataFrame:
@@ -198,20 +204,28 @@ def metrics_at_threshold(
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num / den
     table = pd.DataFrame(
-        {"value": value, "low": low, "high": high, "level": float(confidence),
-         "numerator": num.astype(int), "denominator": den.astype(int)},
+        {
+            "value": value,
+            "low": low,
+            "high": high,
+            "level": float(confidence),
+            "numerator": num.astype(int),
+            "denominator": den.astype(int),
+        },
         index=pd.Index(list(rows), name="metric"),
     )
     table.attrs["threshold"] = float(threshold)
     return table
 
 
-@validate_params({
-    "y_true": ["array-like"],
-    "y_score": ["array-like"],
-    "threshold": [Interval(numbers.Real, None, None)],
-    "target_names": [tuple, list],
-})
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "threshold": [Interval(numbers.Real, None, None)],
+        "target_names": [tuple, list],
+    }
+)
 def thresholded_report(
     y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, target_names: Sequence[str] = ("control", "case")
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -252,10 +266,15 @@ def thresholded_report(
     >>> report["support"].tolist(), float(report.loc["accuracy", "f1-score"])
     ([2, 2, 4, 4, 4], 0.75)
     """
-    if len(target_names) != 2 or not all(isinstance(n, str) for n in target_names) \
-            or target_names[0] == target_names[1]:
-        raise ValueError("The 'target_names' parameter of thresholded_report must hold two different "
-                         f"strings (class 0, class 1); got {target_names!r}.")
+    if (
+        len(target_names) != 2
+        or not all(isinstance(n, str) for n in target_names)
+        or target_names[0] == target_names[1]
+    ):
+        raise ValueError(
+            "The 'target_names' parameter of thresholded_report must hold two different "
+            f"strings (class 0, class 1); got {target_names!r}."
+        )
     y, s = check_scores(y_true, y_score, "thresholded_report")
     pred = (s >= threshold).astype(np.int8)
     report = classification_report(

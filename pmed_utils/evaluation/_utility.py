@@ -66,25 +66,30 @@ def decision_curve(y_true: ArrayLike, y_prob: ArrayLike, thresholds: ArrayLike |
     else:
         t = check_finite(thresholds, "thresholds", func="decision_curve").reshape(-1)
         if np.any((t <= 0) | (t >= 1)):
-            raise ValueError("The 'thresholds' parameter of decision_curve must lie in (0, 1); got values from "
-                             f"{t.min():g} to {t.max():g}.")
+            raise ValueError(
+                "The 'thresholds' parameter of decision_curve must lie in (0, 1); got values from "
+                f"{t.min():g} to {t.max():g}."
+            )
     n = len(y)
     if n == 0:
         warn_degenerate("decision_curve", "there are no people")
         nan = np.full(t.size, np.nan)
-        return pd.DataFrame({"threshold": t, "net_benefit_model": nan, "net_benefit_all": nan,
-                             "net_benefit_none": np.zeros_like(t)})
+        return pd.DataFrame(
+            {"threshold": t, "net_benefit_model": nan, "net_benefit_all": nan, "net_benefit_none": np.zeros_like(t)}
+        )
     flagged = p[None, :] >= t[:, None]
     tp = (flagged & (y[None, :] == 1)).sum(axis=1)
     fp = (flagged & (y[None, :] == 0)).sum(axis=1)
     odds = t / (1 - t)
     prevalence = y.mean()
-    return pd.DataFrame({
-        "threshold": t,
-        "net_benefit_model": tp / n - fp / n * odds,
-        "net_benefit_all": prevalence - (1 - prevalence) * odds,
-        "net_benefit_none": np.zeros_like(t),
-    })
+    return pd.DataFrame(
+        {
+            "threshold": t,
+            "net_benefit_model": tp / n - fp / n * odds,
+            "net_benefit_all": prevalence - (1 - prevalence) * odds,
+            "net_benefit_none": np.zeros_like(t),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,17 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@validate_params({"func": ["callable"], "n_variants": [Interval(numbers.Integral, 0, None)],
-                  "block_size": [Interval(numbers.Integral, 1, None)],
-                  "n_threads": [Interval(numbers.Integral, 1, None), None]})
-def map_variant_blocks(func: Callable[[slice], T], n_variants: int, block_size: int,
-                       n_threads: int | None = None) -> list[T]:
+@validate_params(
+    {
+        "func": ["callable"],
+        "n_variants": [Interval(numbers.Integral, 0, None)],
+        "block_size": [Interval(numbers.Integral, 1, None)],
+        "n_threads": [Interval(numbers.Integral, 1, None), None],
+    }
+)
+def map_variant_blocks(
+    func: Callable[[slice], T], n_variants: int, block_size: int, n_threads: int | None = None
+) -> list[T]:
     """Apply ``func`` to consecutive blocks of variants, in order, on ``n_threads`` threads.
 
     Parameters

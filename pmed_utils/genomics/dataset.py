@@ -28,22 +28,25 @@ SAMPLE_COLUMNS = ("id",)
 def _check_parts(genotypes: Any, variants: Any, samples: Any, func: str) -> np.ndarray:
     """Validate the three parts of a dataset; return the genotypes as int8."""
     g = check_genotypes(genotypes, func)
-    for name, frame, required in (("variants", variants, VARIANT_COLUMNS),
-                                  ("samples", samples, SAMPLE_COLUMNS)):
+    for name, frame, required in (("variants", variants, VARIANT_COLUMNS), ("samples", samples, SAMPLE_COLUMNS)):
         if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"The '{name}' parameter of {func} must be a pandas DataFrame; "
-                            f"got {type(frame).__name__}.")
+            raise TypeError(f"The '{name}' parameter of {func} must be a pandas DataFrame; got {type(frame).__name__}.")
         missing = [c for c in required if c not in frame.columns]
         if missing:
-            raise ValueError(f"The '{name}' parameter of {func} lacks the column(s) {missing}; "
-                             f"it has {list(frame.columns)}.")
+            raise ValueError(
+                f"The '{name}' parameter of {func} lacks the column(s) {missing}; it has {list(frame.columns)}."
+            )
     n, m = g.shape
     if len(variants) != m:
-        raise ValueError(f"{func}: genotypes has {m} columns but variants has {len(variants)} rows; "
-                         "they must describe the same variants in the same order.")
+        raise ValueError(
+            f"{func}: genotypes has {m} columns but variants has {len(variants)} rows; "
+            "they must describe the same variants in the same order."
+        )
     if len(samples) != n:
-        raise ValueError(f"{func}: genotypes has {n} rows but samples has {len(samples)} rows; "
-                         "they must describe the same people in the same order.")
+        raise ValueError(
+            f"{func}: genotypes has {n} rows but samples has {len(samples)} rows; "
+            "they must describe the same people in the same order."
+        )
     return g
 
 
@@ -127,23 +130,41 @@ class GenotypeData:
                 continue
             if index.dtype == bool:
                 if index.shape != (size,):
-                    raise ValueError(f"The '{name}' parameter of select is a boolean mask of shape "
-                                     f"{index.shape}; it must have shape ({size},).")
+                    raise ValueError(
+                        f"The '{name}' parameter of select is a boolean mask of shape "
+                        f"{index.shape}; it must have shape ({size},)."
+                    )
             elif not np.issubdtype(index.dtype, np.integer) or index.ndim != 1:
-                raise ValueError(f"The '{name}' parameter of select must be 1-D integer positions or a "
-                                 f"boolean mask; got an array of {index.dtype} with shape {index.shape}.")
+                raise ValueError(
+                    f"The '{name}' parameter of select must be 1-D integer positions or a "
+                    f"boolean mask; got an array of {index.dtype} with shape {index.shape}."
+                )
             elif index.size and (index.min() < -size or index.max() >= size):
                 raise ValueError(f"The '{name}' parameter of select has positions outside [0, {size}).")
         genotypes = self.genotypes[rows][:, cols]
-        return replace(self, genotypes=genotypes,
-                       variants=self.variants.iloc[cols].reset_index(drop=True),
-                       samples=self.samples.iloc[rows].reset_index(drop=True))
+        return replace(
+            self,
+            genotypes=genotypes,
+            variants=self.variants.iloc[cols].reset_index(drop=True),
+            samples=self.samples.iloc[rows].reset_index(drop=True),
+        )
 
 
-@validate_params({"data": [GenotypeData, "array-like"], "variants": ["dataframe", None],
-                  "samples": ["dataframe", None], "func": ["str"]})
-def as_genotype_data(data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = None,
-                     samples: pd.DataFrame | None = None, *, func: str = "as_genotype_data") -> GenotypeData:
+@validate_params(
+    {
+        "data": [GenotypeData, "array-like"],
+        "variants": ["dataframe", None],
+        "samples": ["dataframe", None],
+        "func": ["str"],
+    }
+)
+def as_genotype_data(
+    data: GenotypeData | ArrayLike,
+    variants: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
+    *,
+    func: str = "as_genotype_data",
+) -> GenotypeData:
     """A :class:`GenotypeData` from either a dataset or genotypes with their two tables.
 
     Functions that accept both forms (``write_plink(prefix, data)`` and
@@ -189,12 +210,15 @@ def _as_genotype_data(data: Any, variants: Any, samples: Any, func: str) -> Geno
     if isinstance(data, GenotypeData):
         given = [name for name, value in (("variants", variants), ("samples", samples)) if value is not None]
         if given:
-            raise ValueError(f"{func}: a GenotypeData carries its own tables, so {' and '.join(given)} "
-                             "must not be given as well.")
+            raise ValueError(
+                f"{func}: a GenotypeData carries its own tables, so {' and '.join(given)} must not be given as well."
+            )
         return data
     for name, value in (("variants", variants), ("samples", samples)):
         if value is None:
-            raise ValueError(f"{func}: genotypes were given without a {name} table; pass a GenotypeData, "
-                             "or genotypes with both variants and samples.")
+            raise ValueError(
+                f"{func}: genotypes were given without a {name} table; pass a GenotypeData, "
+                "or genotypes with both variants and samples."
+            )
     g = _check_parts(data, variants, samples, func)
     return GenotypeData(g, variants, samples)

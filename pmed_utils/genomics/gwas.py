@@ -67,13 +67,15 @@ def _design(covariates, n: int, func: str) -> np.ndarray:
     try:
         c = np.asarray(covariates, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"The 'covariates' parameter of {func} must be numeric (encode categories as 0/1 "
-                         "columns first).") from None
+        raise ValueError(
+            f"The 'covariates' parameter of {func} must be numeric (encode categories as 0/1 columns first)."
+        ) from None
     if c.ndim == 1:
         c = c[:, None]
     if c.ndim != 2:
-        raise ValueError(f"The 'covariates' parameter of {func} must be 2-D (n_samples, n_covariates); "
-                         f"got shape {c.shape}.")
+        raise ValueError(
+            f"The 'covariates' parameter of {func} must be 2-D (n_samples, n_covariates); got shape {c.shape}."
+        )
     check_finite(c, "covariates", func=func)
     check_same_length((ones, "genotypes"), (c, "covariates"), func=func)
     if c.shape[1] == 0:
@@ -82,16 +84,20 @@ def _design(covariates, n: int, func: str) -> np.ndarray:
     scale = np.abs(c).max(axis=0)
     constant = np.flatnonzero(sd <= 1e-12 * np.maximum(scale, 1e-300))
     if constant.size:
-        raise ValueError(f"The 'covariates' parameter of {func} has constant column(s) {constant.tolist()}, "
-                         "collinear with the intercept; drop them.")
+        raise ValueError(
+            f"The 'covariates' parameter of {func} has constant column(s) {constant.tolist()}, "
+            "collinear with the intercept; drop them."
+        )
     x = np.hstack([ones, (c - c.mean(axis=0)) / sd])
     _, r = np.linalg.qr(x)
     diag = np.abs(np.diag(r))
     dependent = np.flatnonzero(diag < 1e-8 * np.sqrt(n))
     if dependent.size:
         cols = (dependent - 1).tolist()
-        raise ValueError(f"The 'covariates' parameter of {func} is collinear: column(s) {cols} are linear "
-                         "combinations of the intercept and the columns before them; drop them.")
+        raise ValueError(
+            f"The 'covariates' parameter of {func} is collinear: column(s) {cols} are linear "
+            "combinations of the intercept and the columns before them; drop them."
+        )
     return x
 
 
@@ -100,15 +106,18 @@ def _variant_ids(variant_ids, m: int, func: str) -> np.ndarray:
         return np.arange(m).astype(str)
     ids = np.asarray(variant_ids)
     if ids.shape != (m,):
-        raise ValueError(f"The 'variant_ids' parameter of {func} must have one id per variant ({m}); "
-                         f"got shape {ids.shape}.")
+        raise ValueError(
+            f"The 'variant_ids' parameter of {func} must have one id per variant ({m}); got shape {ids.shape}."
+        )
     return ids
 
 
 def _check_df(n: int, k: int, func: str) -> None:
     if n - k - 1 < 1:
-        raise ValueError(f"{func}: {n} samples are too few for {k} covariates (with intercept) plus the variant; "
-                         "drop covariates or add samples.")
+        raise ValueError(
+            f"{func}: {n} samples are too few for {k} covariates (with intercept) plus the variant; "
+            "drop covariates or add samples."
+        )
 
 
 _COMMON: dict[str, list[Any]] = {
@@ -120,8 +129,14 @@ _COMMON: dict[str, list[Any]] = {
 
 
 @validate_params({**_COMMON, "phenotype": ["array-like"]})
-def gwas_linear(genotypes: ArrayLike, phenotype: ArrayLike, covariates: ArrayLike | None = None,
-                variant_ids: ArrayLike | None = None, *, missing: str = "mean") -> pd.DataFrame:
+def gwas_linear(
+    genotypes: ArrayLike,
+    phenotype: ArrayLike,
+    covariates: ArrayLike | None = None,
+    variant_ids: ArrayLike | None = None,
+    *,
+    missing: str = "mean",
+) -> pd.DataFrame:
     """Per-variant linear regression ``phenotype ~ covariates + genotype`` (PLINK 2 ``--glm``, quantitative trait).
 
     Parameters
@@ -177,8 +192,9 @@ def gwas_linear(genotypes: ArrayLike, phenotype: ArrayLike, covariates: ArrayLik
     if np.ptp(y) == 0 or rss0 <= 1e-20 * max(tss, 1e-300) * n or rss0 <= 1e-24 * n * max(float(y @ y), 1e-300):
         warn_degenerate(func, "the phenotype is constant" + (" after the covariates" if np.ptp(y) > 0 else ""))
         nan = np.full(m, np.nan)
-        return pd.DataFrame({"id": ids, "beta": nan, "se": nan, "t": nan, "p": nan,
-                             "n_obs": np.full(m, n, dtype=np.int64)})
+        return pd.DataFrame(
+            {"id": ids, "beta": nan, "se": nan, "t": nan, "p": nan, "n_obs": np.full(m, n, dtype=np.int64)}
+        )
     if missing == "drop":
         beta, se, n_obs = _linear_drop(g, y, x_cov)
         df = n_obs - x_cov.shape[1] - 1
@@ -207,7 +223,7 @@ def _linear_mean(g: np.ndarray, y_res: np.ndarray, q: np.ndarray) -> tuple[np.nd
         # Residual sum of squares of x after the covariates, without forming the residuals:
         # ||x_c||^2 - ||Q'x_c||^2 with x_c = x - mean (Q spans the intercept), ||x_c||^2 exact from counts.
         q_xc = prod[:, 1:] - means[cols, None] * q_sum[None, :]
-        return prod[:, 0], centred_ss[cols] - (q_xc ** 2).sum(axis=1)
+        return prod[:, 0], centred_ss[cols] - (q_xc**2).sum(axis=1)
 
     parts = map_variant_blocks(block, m, 2048) if m else [(np.zeros(0), np.zeros(0))]
     xy = np.concatenate([p[0] for p in parts])
@@ -215,7 +231,7 @@ def _linear_mean(g: np.ndarray, y_res: np.ndarray, q: np.ndarray) -> tuple[np.nd
     # A variant constant after the covariates (monomorphic, or collinear with them) has no test.
     sxx = np.where(sxx > 1e-9 * np.maximum(centred_ss, 1e-300), sxx, np.nan)
     beta = xy / sxx
-    rss = (y_res ** 2).sum() - beta ** 2 * sxx
+    rss = (y_res**2).sum() - beta**2 * sxx
     return beta, np.sqrt(np.maximum(rss, 0) / df / sxx)
 
 
@@ -255,7 +271,7 @@ def _linear_drop(g: np.ndarray, y: np.ndarray, x_cov: np.ndarray) -> tuple[np.nd
         # The variant's sum of squares after the covariates (Schur complement of the covariate block);
         # ~0 means monomorphic among the called people, or collinear with the covariates.
         mean_g = a[:, -1, :1][:, 0] / np.maximum(n_obs, 1)
-        centred = a[:, -1, -1] - n_obs * mean_g ** 2
+        centred = a[:, -1, -1] - n_obs * mean_g**2
         ok = (n_obs - kc - 1 >= 1) & (centred > 1e-9)
         if ok.any():
             sol = np.linalg.solve(a[ok, :-1, :-1], np.concatenate([a[ok, :-1, -1:], rhs[ok, :-1, None]], axis=2))
@@ -264,7 +280,7 @@ def _linear_drop(g: np.ndarray, y: np.ndarray, x_cov: np.ndarray) -> tuple[np.nd
             schur = np.where(good, schur, np.nan)
             bg = (rhs[ok, -1] - (a[ok, :-1, -1] * sol[..., 1]).sum(axis=1)) / schur
             # residual sum of squares: y'y - b_c' A_cc^-1 b_c - beta_g^2 * schur
-            rss = yy[ok] - (rhs[ok, :-1] * sol[..., 1]).sum(axis=1) - bg ** 2 * schur
+            rss = yy[ok] - (rhs[ok, :-1] * sol[..., 1]).sum(axis=1) - bg**2 * schur
             df = n_obs[ok] - kc - 1
             beta_g[ok] = bg
             se_g[ok] = np.sqrt(np.maximum(rss, 0) / df / schur)
@@ -274,13 +290,28 @@ def _linear_drop(g: np.ndarray, y: np.ndarray, x_cov: np.ndarray) -> tuple[np.nd
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
 
 
-@validate_params({**_COMMON, "disease": ["array-like"], "firth_fallback": ["boolean"],
-                  "block_size": [Interval(numbers.Integral, 1, None)],
-                  "max_iter": [Interval(numbers.Integral, 1, None)],
-                  "tol": [Interval(numbers.Real, 0, 1, closed="neither")]})
-def gwas_logistic(genotypes: ArrayLike, disease: ArrayLike, covariates: ArrayLike | None = None,
-                  variant_ids: ArrayLike | None = None, *, missing: str = "mean", firth_fallback: bool = True,
-                  block_size: int = 64, max_iter: int = 50, tol: float = 1e-8) -> pd.DataFrame:
+@validate_params(
+    {
+        **_COMMON,
+        "disease": ["array-like"],
+        "firth_fallback": ["boolean"],
+        "block_size": [Interval(numbers.Integral, 1, None)],
+        "max_iter": [Interval(numbers.Integral, 1, None)],
+        "tol": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def gwas_logistic(
+    genotypes: ArrayLike,
+    disease: ArrayLike,
+    covariates: ArrayLike | None = None,
+    variant_ids: ArrayLike | None = None,
+    *,
+    missing: str = "mean",
+    firth_fallback: bool = True,
+    block_size: int = 64,
+    max_iter: int = 50,
+    tol: float = 1e-8,
+) -> pd.DataFrame:
     """Per-variant logistic regression ``disease ~ covariates + genotype``, Wald test (PLINK 2 ``--glm``).
 
     Newton's method fits blocks of variants at once. A variant whose fit does
@@ -364,9 +395,18 @@ def gwas_logistic(genotypes: ArrayLike, disease: ArrayLike, covariates: ArrayLik
         _fit_logistic(g, y, x_cov, scaler, missing, firth_fallback, block_size, max_iter, tol, out, firth)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         z = out["beta"] / out["se"]
-        return pd.DataFrame({"id": ids, "beta": out["beta"], "se": out["se"], "z": z,
-                             "p": 2 * stats.norm.sf(np.abs(z)), "odds_ratio": np.exp(out["beta"]),
-                             "n_obs": n_obs, "firth": firth})
+        return pd.DataFrame(
+            {
+                "id": ids,
+                "beta": out["beta"],
+                "se": out["se"],
+                "z": z,
+                "p": 2 * stats.norm.sf(np.abs(z)),
+                "odds_ratio": np.exp(out["beta"]),
+                "n_obs": n_obs,
+                "firth": firth,
+            }
+        )
 
 
 def _null_fit(x_cov: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:
@@ -412,8 +452,9 @@ def _fit_logistic(g, y, x_cov, scaler, missing, firth_fallback, block_size, max_
             separated = _separated(x, mask, case)
             fit = np.flatnonzero(~separated)
             if fit.size:
-                b, s, converged = _logistic_newton(x[:, fit], y, x_cov, x_pairs, iu, b0, max_iter, tol,
-                                                   None if mask is None else mask[:, fit])
+                b, s, converged = _logistic_newton(
+                    x[:, fit], y, x_cov, x_pairs, iu, b0, max_iter, tol, None if mask is None else mask[:, fit]
+                )
                 beta[use[fit]], se[use[fit]] = b, s
                 failed[use[fit]] = ~converged
             failed[use[separated]] = True
@@ -452,9 +493,17 @@ def _separated(x: np.ndarray, mask: np.ndarray | None, case: np.ndarray) -> np.n
     return (max_case <= min_ctrl) | (max_ctrl <= min_case)
 
 
-def _logistic_newton(gb: np.ndarray, y: np.ndarray, x_cov: np.ndarray, x_pairs: np.ndarray, iu, b0: np.ndarray,
-                     max_iter: int, tol: float,
-                     mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _logistic_newton(
+    gb: np.ndarray,
+    y: np.ndarray,
+    x_cov: np.ndarray,
+    x_pairs: np.ndarray,
+    iu,
+    b0: np.ndarray,
+    max_iter: int,
+    tol: float,
+    mask: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Newton's method for ``y ~ x_cov + g`` on every column g of ``gb`` at once; (beta_g, se_g, converged).
 
     Columns leave the working set as soon as they converge, so the cost follows
@@ -535,8 +584,9 @@ def _logistic_newton(gb: np.ndarray, y: np.ndarray, x_cov: np.ndarray, x_pairs: 
     return beta_out, se_out, converged
 
 
-def _firth_fit(x: np.ndarray, y: np.ndarray, start: np.ndarray, *, max_iter: int = 100,
-               tol: float = 1e-8) -> tuple[float, float]:
+def _firth_fit(
+    x: np.ndarray, y: np.ndarray, start: np.ndarray, *, max_iter: int = 100, tol: float = 1e-8
+) -> tuple[float, float]:
     """Firth's penalized logistic regression of ``y`` on ``x`` (last column tested); (beta, se) of that column.
 
     Maximizes l(β) + ½ log det I(β) (Firth 1993; Heinze & Schemper 2002) by
@@ -582,8 +632,10 @@ def _firth_fit(x: np.ndarray, y: np.ndarray, start: np.ndarray, *, max_iter: int
         slack = 1e-12 * max(abs(value), 1.0)
         for _ in range(40):
             new_value, new_inv, new_score = state(beta + step)
-            if new_inv is not None and (new_value > value + slack or (
-                    new_value >= value - slack and np.abs(new_score).max() < np.abs(score).max())):
+            if new_inv is not None and (
+                new_value > value + slack
+                or (new_value >= value - slack and np.abs(new_score).max() < np.abs(score).max())
+            ):
                 break
             step /= 2
         else:

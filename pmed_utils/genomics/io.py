@@ -40,8 +40,9 @@ CHROMOSOME_CODES = {"X": 23, "Y": 24, "XY": 25, "MT": 26, "M": 26}
 _PADDING_EVIDENCE = 50
 
 
-@validate_params({"n_samples": [Interval(numbers.Integral, 0, None)],
-                  "n_variants": [Interval(numbers.Integral, 0, None)]})
+@validate_params(
+    {"n_samples": [Interval(numbers.Integral, 0, None)], "n_variants": [Interval(numbers.Integral, 0, None)]}
+)
 def bed_file_size(n_samples: int, n_variants: int) -> int:
     """Bytes of a variant-major PLINK 1 .bed file.
 
@@ -126,13 +127,17 @@ def _warn_duplicate_variants(ids: pd.Series, where: str, lines: np.ndarray | Non
         return
     first = dup.iloc[0]
     rows = np.flatnonzero((ids.astype(str) == first).to_numpy())[:2]
-    at = "lines " + " and ".join(str(int(lines[r])) for r in rows) if lines is not None else \
-        "rows " + " and ".join(str(int(r)) for r in rows)
+    at = (
+        "lines " + " and ".join(str(int(lines[r])) for r in rows)
+        if lines is not None
+        else "rows " + " and ".join(str(int(r)) for r in rows)
+    )
     warnings.warn(
         f"{where}: {dup.nunique()} variant ID(s) occur more than once (first: {first!r}, {at}). "
         "PLINK 2 reads such files but refuses them where an ID must pick one variant (--extract, --score); "
         "give each variant its own ID (e.g. plink2 --set-all-var-ids).",
-        PmedWarning, stacklevel=4,
+        PmedWarning,
+        stacklevel=4,
     )
 
 
@@ -142,8 +147,11 @@ def _refuse_duplicate_samples(keys: pd.Series, where: str, what: str, lines: np.
         return
     first = dup.iloc[0]
     rows = np.flatnonzero((keys == first).to_numpy())[:2]
-    at = "lines " + " and ".join(str(int(lines[r])) for r in rows) if lines is not None else \
-        "rows " + " and ".join(str(int(r)) for r in rows)
+    at = (
+        "lines " + " and ".join(str(int(lines[r])) for r in rows)
+        if lines is not None
+        else "rows " + " and ".join(str(int(r)) for r in rows)
+    )
     raise ValueError(
         f"{where}: {dup.nunique()} {what} occur(s) more than once (first: {first!r}, {at}). pmed finds people by ID, "
         "as PLINK 2 does wherever it looks samples up (--pheno, --keep: 'Error: Duplicate ID'); rename or remove "
@@ -157,9 +165,11 @@ def _plink_sex(samples: pd.DataFrame, func: str) -> np.ndarray:
     sex = pd.to_numeric(samples["sex"], errors="coerce")
     bad = ~(sex.isin([0, 1, -1]) | sex.isna()) | (samples["sex"].notna() & sex.isna())
     if bad.any():
-        raise ValueError(f"The 'samples' parameter of {func} has 'sex' values "
-                         f"{sorted(map(str, samples['sex'][bad].unique()))[:5]}; use 0 (female), 1 (male), "
-                         "or -1/NaN (unknown).")
+        raise ValueError(
+            f"The 'samples' parameter of {func} has 'sex' values "
+            f"{sorted(map(str, samples['sex'][bad].unique()))[:5]}; use 0 (female), 1 (male), "
+            "or -1/NaN (unknown)."
+        )
     return np.select([sex == 1, sex == 0], [1, 2], 0).astype(np.int32)  # PLINK: 1 male, 2 female, 0 unknown
 
 
@@ -168,9 +178,11 @@ def _plink_phenotype(samples: pd.DataFrame, func: str) -> np.ndarray:
         disease = pd.to_numeric(samples["disease"], errors="coerce")
         bad = ~(disease.isin([0, 1]) | disease.isna()) | (samples["disease"].notna() & disease.isna())
         if bad.any():
-            raise ValueError(f"The 'samples' parameter of {func} has 'disease' values "
-                             f"{sorted(map(str, samples['disease'][bad].unique()))[:5]}; use 0 (control), "
-                             "1 (case) or NaN (unknown).")
+            raise ValueError(
+                f"The 'samples' parameter of {func} has 'disease' values "
+                f"{sorted(map(str, samples['disease'][bad].unique()))[:5]}; use 0 (control), "
+                "1 (case) or NaN (unknown)."
+            )
         return np.where(disease.isna(), "-9", (disease.fillna(0).astype(int) + 1).astype(str))
     if "phenotype" in samples:
         return _check_text(samples.fillna({"phenotype": "-9"}), "phenotype", "samples", func).to_numpy()
@@ -182,10 +194,20 @@ def _plink_phenotype(samples: pd.DataFrame, func: str) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-@validate_params({"prefix": ["path"], "data": [GenotypeData, "array-like"],
-                  "variants": ["dataframe", None], "samples": ["dataframe", None]})
-def write_plink(prefix: str | os.PathLike, data: GenotypeData | ArrayLike,
-                variants: pd.DataFrame | None = None, samples: pd.DataFrame | None = None) -> Path:
+@validate_params(
+    {
+        "prefix": ["path"],
+        "data": [GenotypeData, "array-like"],
+        "variants": ["dataframe", None],
+        "samples": ["dataframe", None],
+    }
+)
+def write_plink(
+    prefix: str | os.PathLike,
+    data: GenotypeData | ArrayLike,
+    variants: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
+) -> Path:
     """Write ``prefix.bed``, ``prefix.bim`` and ``prefix.fam`` (PLINK 1 binary, variant-major).
 
     The suffixes are appended to ``prefix`` (``"cohort.v1"`` writes
@@ -246,30 +268,48 @@ def write_plink(prefix: str | os.PathLike, data: GenotypeData | ArrayLike,
     ids = _check_text(samples, "id", "samples", func)
     fid = _check_text(samples, "fid", "samples", func) if "fid" in samples else ids
     _refuse_duplicate_samples(fid + " " + ids, func, "sample ID(s) (FID IID)")
-    parents = {col: _check_text(samples.fillna({col: "0"}), col, "samples", func).to_numpy()
-               if col in samples else np.full(len(samples), "0") for col in ("father", "mother")}
+    parents = {
+        col: _check_text(samples.fillna({col: "0"}), col, "samples", func).to_numpy()
+        if col in samples
+        else np.full(len(samples), "0")
+        for col in ("father", "mother")
+    }
     chrom = _chromosome_codes(variants["chrom"], "The 'variants' parameter of write_plink")
     pos = pd.to_numeric(variants["pos"], errors="coerce")
     if pos.isna().any() or (pos < 0).any() or (pos != np.floor(pos)).any() or (pos >= 2**31).any():
         bad = variants["pos"][pos.isna() | (pos < 0) | (pos != np.floor(pos)) | (pos >= 2**31)]
-        raise ValueError(f"The 'variants' parameter of write_plink has 'pos' values {bad.tolist()[:5]}; "
-                         "positions are integers in [0, 2**31).")
+        raise ValueError(
+            f"The 'variants' parameter of write_plink has 'pos' values {bad.tolist()[:5]}; "
+            "positions are integers in [0, 2**31)."
+        )
     cm = pd.to_numeric(variants["cm"], errors="coerce").fillna(0.0) if "cm" in variants else np.zeros(len(variants))
     variant_ids = _check_text(variants, "id", "variants", func)
     _warn_duplicate_variants(variant_ids, func)
     properties = {
-        "fid": fid.to_numpy(), "iid": ids.to_numpy(), "father": parents["father"], "mother": parents["mother"],
-        "sex": _plink_sex(samples, func), "pheno": _plink_phenotype(samples, func),
-        "chromosome": chrom.astype(str).to_numpy(), "sid": variant_ids.to_numpy(),
-        "cm_position": np.asarray(cm, dtype=np.float32), "bp_position": pos.astype(np.int32).to_numpy(),
+        "fid": fid.to_numpy(),
+        "iid": ids.to_numpy(),
+        "father": parents["father"],
+        "mother": parents["mother"],
+        "sex": _plink_sex(samples, func),
+        "pheno": _plink_phenotype(samples, func),
+        "chromosome": chrom.astype(str).to_numpy(),
+        "sid": variant_ids.to_numpy(),
+        "cm_position": np.asarray(cm, dtype=np.float32),
+        "bp_position": pos.astype(np.int32).to_numpy(),
         "allele_1": _check_text(variants, "alt", "variants", func).to_numpy(),
         "allele_2": _check_text(variants, "ref", "variants", func).to_numpy(),
     }
     files = _plink_files(prefix)
     files[".bed"].parent.mkdir(parents=True, exist_ok=True)
     values = np.where(g < 0, np.int8(-127), g)  # bed-reader's int8 code for a missing call
-    to_bed(files[".bed"], values, properties=properties, count_A1=True,
-           fam_filepath=files[".fam"], bim_filepath=files[".bim"])
+    to_bed(
+        files[".bed"],
+        values,
+        properties=properties,
+        count_A1=True,
+        fam_filepath=files[".fam"],
+        bim_filepath=files[".bim"],
+    )
     return files[".bed"]
 
 
@@ -282,8 +322,9 @@ def _read_columns(path: Path, names: list[str], kind: str) -> tuple[pd.DataFrame
     """
     what = "sample" if kind == ".fam" else "variant"
     try:
-        table = pd.read_csv(path, sep=r"\s+", header=None, dtype=str, skip_blank_lines=True,
-                            keep_default_na=False, na_values=[""])
+        table = pd.read_csv(
+            path, sep=r"\s+", header=None, dtype=str, skip_blank_lines=True, keep_default_na=False, na_values=[""]
+        )
         ok = table.shape[1] == len(names) and not table.isna().any().any()
     except (pd.errors.EmptyDataError, pd.errors.ParserError):
         ok = False
@@ -298,8 +339,10 @@ def _read_columns(path: Path, names: list[str], kind: str) -> tuple[pd.DataFrame
             if not fields:
                 continue
             if len(fields) != len(names):
-                raise ValueError(f"{path}: line {k} has {len(fields)} fields; every line of a {kind} file has "
-                                 f"{len(names)} ({' '.join(names)}).")
+                raise ValueError(
+                    f"{path}: line {k} has {len(fields)} fields; every line of a {kind} file has "
+                    f"{len(names)} ({' '.join(names)})."
+                )
             rows.append(fields)
             numbers_.append(k)
         table = pd.DataFrame(rows, columns=range(len(names)), dtype=str)
@@ -447,35 +490,61 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
             files = stripped
     for suffix, path in files.items():
         if not path.is_file():
-            raise FileNotFoundError(f"No {suffix} file at {path} (read_plink reads prefix.bed, prefix.bim and "
-                                    f"prefix.fam with prefix = {os.fspath(prefix)!r}).")
+            raise FileNotFoundError(
+                f"No {suffix} file at {path} (read_plink reads prefix.bed, prefix.bim and "
+                f"prefix.fam with prefix = {os.fspath(prefix)!r})."
+            )
     fam, fam_lines = _read_columns(files[".fam"], ["fid", "id", "father", "mother", "sex", "phenotype"], ".fam")
     bim, bim_lines = _read_columns(files[".bim"], ["chrom", "id", "cm", "pos", "alt", "ref"], ".bim")
     _check_bed(files, fam, bim, fam_lines)
     _refuse_duplicate_samples(fam["fid"] + " " + fam["id"], str(files[".fam"]), "sample ID(s) (FID IID)", fam_lines)
     dup_iid = _duplicates(fam["id"])
     if not dup_iid.empty:
-        warnings.warn(f"{files['.fam']}: {dup_iid.nunique()} IID(s) occur in more than one family (first: "
-                      f"{dup_iid.iloc[0]!r}); pmed identifies people by IID (samples['id']), so make them unique.",
-                      PmedWarning, stacklevel=3)
+        warnings.warn(
+            f"{files['.fam']}: {dup_iid.nunique()} IID(s) occur in more than one family (first: "
+            f"{dup_iid.iloc[0]!r}); pmed identifies people by IID (samples['id']), so make them unique.",
+            PmedWarning,
+            stacklevel=3,
+        )
     _warn_duplicate_variants(bim["id"], str(files[".bim"]), bim_lines)
     pos = pd.to_numeric(bim["pos"], errors="coerce")
     if pos.isna().any() or (pos != np.floor(pos)).any():
         i = int(np.flatnonzero((pos.isna() | (pos != np.floor(pos))).to_numpy())[0])
-        raise ValueError(f"{files['.bim']}: line {int(bim_lines[i])} has position {bim['pos'].iloc[i]!r}; "
-                         "the 4th field of a .bim line is a base-pair position (integer).")
-    variants = pd.DataFrame({
-        "chrom": _chromosome_codes(bim["chrom"], str(files[".bim"]), bim_lines),
-        "pos": pos.astype(np.int64), "id": bim["id"], "ref": bim["ref"], "alt": bim["alt"],
-    })
+        raise ValueError(
+            f"{files['.bim']}: line {int(bim_lines[i])} has position {bim['pos'].iloc[i]!r}; "
+            "the 4th field of a .bim line is a base-pair position (integer)."
+        )
+    variants = pd.DataFrame(
+        {
+            "chrom": _chromosome_codes(bim["chrom"], str(files[".bim"]), bim_lines),
+            "pos": pos.astype(np.int64),
+            "id": bim["id"],
+            "ref": bim["ref"],
+            "alt": bim["alt"],
+        }
+    )
     sex = fam["sex"].map({"1": 1, "2": 0}).fillna(-1).astype(int)
-    samples = pd.DataFrame({"fid": fam["fid"], "id": fam["id"], "father": fam["father"], "mother": fam["mother"],
-                            "sex": sex, "phenotype": fam["phenotype"]})
-    with open_bed(files[".bed"], count_A1=True, iid_count=len(fam), sid_count=len(bim),
-                  fam_location=files[".fam"], bim_location=files[".bim"]) as reader:
+    samples = pd.DataFrame(
+        {
+            "fid": fam["fid"],
+            "id": fam["id"],
+            "father": fam["father"],
+            "mother": fam["mother"],
+            "sex": sex,
+            "phenotype": fam["phenotype"],
+        }
+    )
+    with open_bed(
+        files[".bed"],
+        count_A1=True,
+        iid_count=len(fam),
+        sid_count=len(bim),
+        fam_location=files[".fam"],
+        bim_location=files[".bim"],
+    ) as reader:
         g = reader.read(dtype=np.int8)
     for start in range(0, g.shape[1], 8192):  # bed-reader's missing code -> ours, in blocks to bound memory
-        block = g[:, start:start + 8192]
+        block = g[:, start : start + 8192]
         block[block == -127] = -1
     return GenotypeData(g, variants, samples)
 
@@ -485,10 +554,20 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
 # ---------------------------------------------------------------------------
 
 
-@validate_params({"path": ["path"], "data": [GenotypeData, "array-like"],
-                  "variants": ["dataframe", None], "samples": ["dataframe", None]})
-def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = None,
-              samples: pd.DataFrame | None = None) -> Path:
+@validate_params(
+    {
+        "path": ["path"],
+        "data": [GenotypeData, "array-like"],
+        "variants": ["dataframe", None],
+        "samples": ["dataframe", None],
+    }
+)
+def write_vcf(
+    path: str | os.PathLike,
+    data: GenotypeData | ArrayLike,
+    variants: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
+) -> Path:
     """Write an unphased VCF 4.2 with the GT field only (gzip-compressed when ``path`` ends in ``.gz``).
 
     Parameters
@@ -544,8 +623,9 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
     pos = pd.to_numeric(variants["pos"], errors="coerce")
     if pos.isna().any() or (pos < 0).any() or (pos != np.floor(pos)).any():
         bad = variants["pos"][pos.isna() | (pos < 0) | (pos != np.floor(pos))]
-        raise ValueError(f"The 'variants' parameter of write_vcf has 'pos' values {bad.tolist()[:5]}; "
-                         "positions are integers ≥ 0.")
+        raise ValueError(
+            f"The 'variants' parameter of write_vcf has 'pos' values {bad.tolist()[:5]}; positions are integers ≥ 0."
+        )
     ids = _check_text(variants, "id", "variants", func, forbidden=r"[\s;]")
     _warn_duplicate_variants(ids, func)
     ref = _check_text(variants, "ref", "variants", func, forbidden=r"[\s,]")
@@ -555,15 +635,21 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
     # Each call is 4 bytes ("0/1" and a tab); lines are assembled as byte arrays, a block of variants at a time.
     calls = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", dtype=np.uint8).reshape(4, 4)
     # gzip level 6: level 9 is ~30 times slower on genotype text for a 15% smaller file.
-    with (gzip.open(path, "wb", compresslevel=6) if path.name.endswith(".gz") else open(path, "wb")) as fh:
-        fh.write(("##fileformat=VCFv4.2\n##source=pmed\n"
-                  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
-                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n").encode())
-        fixed = [f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t".encode()
-                 for c, p, i, r, a in zip(chrom, pos.astype(np.int64), ids, ref, alt, strict=True)]
+    with gzip.open(path, "wb", compresslevel=6) if path.name.endswith(".gz") else open(path, "wb") as fh:
+        fh.write(
+            (
+                "##fileformat=VCFv4.2\n##source=pmed\n"
+                '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(sample_ids) + "\n"
+            ).encode()
+        )
+        fixed = [
+            f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t".encode()
+            for c, p, i, r, a in zip(chrom, pos.astype(np.int64), ids, ref, alt, strict=True)
+        ]
         block = max(1, 2**24 // max(4 * g.shape[0], 1))
         for start in range(0, g.shape[1], block):
-            codes = g[:, start:start + block].T
+            codes = g[:, start : start + block].T
             text = calls[np.where(codes < 0, 3, codes)]  # (variants, samples, 4)
             text[:, -1, 3] = ord("\n")
             text = text.reshape(len(codes), -1)
@@ -573,8 +659,19 @@ def write_vcf(path: str | os.PathLike, data: GenotypeData | ArrayLike, variants:
     return path
 
 
-_GT_CODES = {"0/0": 0, "0|0": 0, "0/1": 1, "1/0": 1, "0|1": 1, "1|0": 1, "1/1": 2, "1|1": 2,
-             "./.": -1, ".|.": -1, ".": -1}
+_GT_CODES = {
+    "0/0": 0,
+    "0|0": 0,
+    "0/1": 1,
+    "1/0": 1,
+    "0|1": 1,
+    "1|0": 1,
+    "1/1": 2,
+    "1|1": 2,
+    "./.": -1,
+    ".|.": -1,
+    ".": -1,
+}
 _VCF_COLUMNS = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
 
 
@@ -583,13 +680,17 @@ def _gt_problem(call: str, n_alt: int) -> str:
     if len(alleles) != 2:
         return f"GT {call!r} has ploidy {len(alleles)}; pmed reads diploid calls only"
     if "." in alleles:
-        return (f"GT {call!r} is a half-call (one allele missing); PLINK 2 refuses these by default too "
-                "(--vcf-half-call), so set both alleles or neither")
+        return (
+            f"GT {call!r} is a half-call (one allele missing); PLINK 2 refuses these by default too "
+            "(--vcf-half-call), so set both alleles or neither"
+        )
     if not all(a.isdigit() for a in alleles):
         return f"GT {call!r} is not a genotype (allele indices separated by / or |)"
     high = max(int(a) for a in alleles)
-    return (f"GT {call!r} refers to allele {high} but the site has {n_alt} ALT allele(s); "
-            "each GT allele index must be 0 (REF) to the number of ALT alleles")
+    return (
+        f"GT {call!r} refers to allele {high} but the site has {n_alt} ALT allele(s); "
+        "each GT allele index must be 0 (REF) to the number of ALT alleles"
+    )
 
 
 @validate_params({"path": ["path"]})
@@ -661,7 +762,7 @@ def read_vcf(path: str | os.PathLike) -> GenotypeData:
                 continue
             fields = line.split("\t")
             if line.startswith("#CHROM"):
-                if fields[:len(_VCF_COLUMNS)] != _VCF_COLUMNS[:len(fields)] or len(fields) < len(_VCF_COLUMNS) + 1:
+                if fields[: len(_VCF_COLUMNS)] != _VCF_COLUMNS[: len(fields)] or len(fields) < len(_VCF_COLUMNS) + 1:
                     raise ValueError(
                         f"{path}, line {lineno}: the header must be the tab-separated columns "
                         f"{' '.join(_VCF_COLUMNS)} followed by at least one sample; got {len(fields)} column(s) "
@@ -671,16 +772,21 @@ def read_vcf(path: str | os.PathLike) -> GenotypeData:
                 _refuse_duplicate_samples(pd.Series(fields[9:]), f"{path}, line {lineno}", "sample id(s)")
                 continue
             if header is None:
-                raise ValueError(f"{path}, line {lineno}: a data line comes before the #CHROM header line "
-                                 "(is this a VCF file?).")
+                raise ValueError(
+                    f"{path}, line {lineno}: a data line comes before the #CHROM header line (is this a VCF file?)."
+                )
             if len(fields) != len(header):
-                raise ValueError(f"{path}, line {lineno}: {len(fields)} tab-separated columns but the header has "
-                                 f"{len(header)} ({len(header) - 9} samples).")
+                raise ValueError(
+                    f"{path}, line {lineno}: {len(fields)} tab-separated columns but the header has "
+                    f"{len(header)} ({len(header) - 9} samples)."
+                )
             chrom, pos, vid, ref, alt, _, _, _, fmt = fields[:9]
             if "," in alt:
-                raise ValueError(f"{path}, line {lineno}: variant {vid} ({chrom}:{pos}) has {alt.count(',') + 1} "
-                                 "ALT alleles; read_vcf reads biallelic sites only. Split multi-allelic sites "
-                                 "first (bcftools norm -m -any, or plink2 --max-alleles 2).")
+                raise ValueError(
+                    f"{path}, line {lineno}: variant {vid} ({chrom}:{pos}) has {alt.count(',') + 1} "
+                    "ALT alleles; read_vcf reads biallelic sites only. Split multi-allelic sites "
+                    "first (bcftools norm -m -any, or plink2 --max-alleles 2)."
+                )
             keys = fmt.split(":")
             if "GT" not in keys:
                 raise ValueError(f"{path}, line {lineno}: the FORMAT column {fmt!r} has no GT field.")
@@ -695,8 +801,9 @@ def read_vcf(path: str | os.PathLike) -> GenotypeData:
             bad = (codes == 9) | ((codes > 0) & (n_alt == 0))
             if bad.any():
                 k = int(np.flatnonzero(bad)[0])
-                raise ValueError(f"{path}, line {lineno}, sample {header[9 + k]!r} (variant {vid}): "
-                                 f"{_gt_problem(gts[k], n_alt)}.")
+                raise ValueError(
+                    f"{path}, line {lineno}, sample {header[9 + k]!r} (variant {vid}): {_gt_problem(gts[k], n_alt)}."
+                )
             rows.append((chrom, pos, vid, ref, alt))
             lines.append(lineno)
             calls.append(codes)

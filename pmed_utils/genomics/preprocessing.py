@@ -33,7 +33,7 @@ def _imputed_moments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_called = counts[:, 1:].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(n_called > 0, (counts[:, 2] + 2 * counts[:, 3]) / np.maximum(n_called, 1), 0.0)
-    centred_ss = counts[:, 1] * means ** 2 + counts[:, 2] * (1 - means) ** 2 + counts[:, 3] * (2 - means) ** 2
+    centred_ss = counts[:, 1] * means**2 + counts[:, 2] * (1 - means) ** 2 + counts[:, 3] * (2 - means) ** 2
     return means, centred_ss
 
 
@@ -50,8 +50,10 @@ def _no_call_warning(counts: np.ndarray, func: str, what: str) -> np.ndarray:
     """Boolean mask of variants without any call; warns (DegenerateInputWarning) if there are some."""
     no_calls = counts[:, 1:].sum(axis=1) == 0
     if no_calls.any():
-        warn_degenerate(func, f"{int(no_calls.sum())} of {len(no_calls)} variants have no called genotype, "
-                              f"so their {what} undefined")
+        warn_degenerate(
+            func,
+            f"{int(no_calls.sum())} of {len(no_calls)} variants have no called genotype, so their {what} undefined",
+        )
     return no_calls
 
 
@@ -168,8 +170,10 @@ class GenotypeScaler:
         except (TypeError, ValueError):
             raise ValueError("The 'frequencies' parameter of from_frequencies must be numeric.") from None
         if p.ndim != 1 or not np.all((p >= 0) & (p <= 1)):
-            raise ValueError("The 'frequencies' parameter of from_frequencies must be a 1-D array of values in "
-                             f"[0, 1] (no NaN); got shape {p.shape}.")
+            raise ValueError(
+                "The 'frequencies' parameter of from_frequencies must be a 1-D array of values in "
+                f"[0, 1] (no NaN); got shape {p.shape}."
+            )
         scaler = cls()
         scaler.means_ = 2 * p
         scaler.sds_ = np.sqrt(2 * p * (1 - p))
@@ -192,22 +196,32 @@ class GenotypeScaler:
             cols = np.asarray(variants)
             if cols.dtype == bool:
                 if cols.shape != (n_fitted,):
-                    raise ValueError(f"The 'variants' parameter of {func} is a boolean mask of shape {cols.shape}; "
-                                     f"it must have one entry per fitted variant ({n_fitted}).")
+                    raise ValueError(
+                        f"The 'variants' parameter of {func} is a boolean mask of shape {cols.shape}; "
+                        f"it must have one entry per fitted variant ({n_fitted})."
+                    )
                 cols = np.flatnonzero(cols)
-            elif cols.ndim != 1 or not np.issubdtype(cols.dtype, np.integer) or (
-                    cols.size and (cols.min() < -n_fitted or cols.max() >= n_fitted)):
-                raise ValueError(f"The 'variants' parameter of {func} must hold positions of fitted variants "
-                                 f"(integers in [0, {n_fitted})) or a boolean mask; got {variants!r}.")
+            elif (
+                cols.ndim != 1
+                or not np.issubdtype(cols.dtype, np.integer)
+                or (cols.size and (cols.min() < -n_fitted or cols.max() >= n_fitted))
+            ):
+                raise ValueError(
+                    f"The 'variants' parameter of {func} must hold positions of fitted variants "
+                    f"(integers in [0, {n_fitted})) or a boolean mask; got {variants!r}."
+                )
             expected = len(cols)
         if g.shape[1] != expected:
-            raise ValueError(f"{func}: 'genotypes' has {g.shape[1]} columns but {expected} fitted variants "
-                             "were selected; pass the variants these columns are with 'variants'.")
+            raise ValueError(
+                f"{func}: 'genotypes' has {g.shape[1]} columns but {expected} fitted variants "
+                "were selected; pass the variants these columns are with 'variants'."
+            )
         return cols
 
     @validate_params({"genotypes": ["array-like"], "variants": _VARIANTS, "dtype": [_DTYPES]})
-    def impute(self, genotypes: ArrayLike, *, variants: ArrayLike | slice | None = None,
-               dtype: DTypeLike = "float64") -> np.ndarray:
+    def impute(
+        self, genotypes: ArrayLike, *, variants: ArrayLike | slice | None = None, dtype: DTypeLike = "float64"
+    ) -> np.ndarray:
         """Dosages with each missing call replaced by the fitted variant's mean (not standardized).
 
         Parameters
@@ -235,8 +249,9 @@ class GenotypeScaler:
         return _mean_imputed_block(g, self.means_[cols], dtype=np.dtype(dtype))
 
     @validate_params({"genotypes": ["array-like"], "variants": _VARIANTS, "dtype": [_DTYPES]})
-    def transform(self, genotypes: ArrayLike, *, variants: ArrayLike | slice | None = None,
-                  dtype: DTypeLike = "float32") -> np.ndarray:
+    def transform(
+        self, genotypes: ArrayLike, *, variants: ArrayLike | slice | None = None, dtype: DTypeLike = "float32"
+    ) -> np.ndarray:
         """Standardize anyone's genotypes with the fitted means and SDs: ``(x - mean) / sd``.
 
         Parameters
@@ -321,8 +336,9 @@ def impute_mean(genotypes: ArrayLike) -> np.ndarray:
 
 
 @validate_params({"dosages": ["array-like"], "means": ["array-like", None], "sds": ["array-like", None]})
-def standardize(dosages: ArrayLike, means: ArrayLike | None = None,
-                sds: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def standardize(
+    dosages: ArrayLike, means: ArrayLike | None = None, sds: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """z-score per variant of float dosages: (x − mean) / sd; returns (z, means, sds).
 
     Pass the training set's ``means`` and ``sds`` to standardize validation or
@@ -358,11 +374,14 @@ def standardize(dosages: ArrayLike, means: ArrayLike | None = None,
     except (TypeError, ValueError):
         raise ValueError("The 'dosages' parameter of standardize must be numeric.") from None
     if x.ndim != 2:
-        raise ValueError(f"The 'dosages' parameter of standardize must be 2-D (n_samples, n_variants); "
-                         f"got shape {x.shape}.")
+        raise ValueError(
+            f"The 'dosages' parameter of standardize must be 2-D (n_samples, n_variants); got shape {x.shape}."
+        )
     if np.isnan(x).any():
-        raise ValueError("The 'dosages' parameter of standardize contains NaN (a variant without calls?); "
-                         "call impute_mean first and drop variants without calls.")
+        raise ValueError(
+            "The 'dosages' parameter of standardize contains NaN (a variant without calls?); "
+            "call impute_mean first and drop variants without calls."
+        )
     out = []
     for name, given, default in (("means", means, lambda: x.mean(axis=0)), ("sds", sds, lambda: x.std(axis=0))):
         if given is None:
@@ -370,10 +389,11 @@ def standardize(dosages: ArrayLike, means: ArrayLike | None = None,
             continue
         arr = np.asarray(given, dtype=np.float32)
         if arr.shape != (x.shape[1],):
-            raise ValueError(f"The '{name}' parameter of standardize must have shape ({x.shape[1]},), "
-                             f"one value per column of 'dosages'; got shape {arr.shape}.")
+            raise ValueError(
+                f"The '{name}' parameter of standardize must have shape ({x.shape[1]},), "
+                f"one value per column of 'dosages'; got shape {arr.shape}."
+            )
         out.append(arr)
     means_, sds_ = out
     safe = np.where(sds_ > 0, sds_, 1.0)
     return ((x - means_) / safe).astype(np.float32), means_, sds_
-

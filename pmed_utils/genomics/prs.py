@@ -49,8 +49,9 @@ def _vector(values, name: str, func: str, length: int | None = None, what: str =
     if arr.ndim != 1:
         raise ValueError(f"The '{name}' parameter of {func} must be 1-D; got shape {arr.shape}.")
     if length is not None and arr.size != length:
-        raise ValueError(f"The '{name}' parameter of {func} must have one value per {what[:-1]} ({length} {what}); "
-                         f"got {arr.size}.")
+        raise ValueError(
+            f"The '{name}' parameter of {func} must have one value per {what[:-1]} ({length} {what}); got {arr.size}."
+        )
     return check_finite(arr, name, func=func)
 
 
@@ -61,12 +62,15 @@ def _p_values(values, name: str, func: str, length: int) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"The '{name}' parameter of {func} must be numeric.") from None
     if p.shape != (length,):
-        raise ValueError(f"The '{name}' parameter of {func} must have one p-value per variant ({length}); "
-                         f"got shape {p.shape}.")
+        raise ValueError(
+            f"The '{name}' parameter of {func} must have one p-value per variant ({length}); got shape {p.shape}."
+        )
     bad = (p < 0) | (p > 1) | np.isinf(p)
     if bad.any():
-        raise ValueError(f"The '{name}' parameter of {func} must hold p-values in [0, 1] (NaN for untested "
-                         f"variants); got {p[bad][:3].tolist()}.")
+        raise ValueError(
+            f"The '{name}' parameter of {func} must hold p-values in [0, 1] (NaN for untested "
+            f"variants); got {p[bad][:3].tolist()}."
+        )
     return p
 
 
@@ -74,17 +78,26 @@ def _standardized(genotypes_or_z, name: str, func: str) -> np.ndarray:
     """Standardized training genotypes: z-scores as given, or computed from raw int8 genotypes."""
     arr = np.asarray(genotypes_or_z)
     if arr.ndim != 2:
-        raise ValueError(f"The '{name}' parameter of {func} must be 2-D (n_samples, n_variants); got shape {arr.shape}.")
+        raise ValueError(
+            f"The '{name}' parameter of {func} must be 2-D (n_samples, n_variants); got shape {arr.shape}."
+        )
     if arr.dtype == np.int8:
         z, _, _ = standardize(impute_mean(check_genotypes(arr, func, name)))
         return z
     return check_finite(arr, name, func=func)
 
 
-@validate_params({"genotypes": ["array-like"], "weights": ["array-like"], "impute": [Options({"mean", "zero"})],
-                  "frequencies": ["array-like", None]})
-def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "mean",
-                    frequencies: ArrayLike | None = None) -> np.ndarray:
+@validate_params(
+    {
+        "genotypes": ["array-like"],
+        "weights": ["array-like"],
+        "impute": [Options({"mean", "zero"})],
+        "frequencies": ["array-like", None],
+    }
+)
+def polygenic_score(
+    genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "mean", frequencies: ArrayLike | None = None
+) -> np.ndarray:
     """Σ_i w_i · g_ij per person (PLINK ``--score ... cols=+scoresums``).
 
     Parameters
@@ -122,8 +135,10 @@ def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "
     else:
         freq = _vector(frequencies, "frequencies", func, g.shape[1])
         if np.any((freq < 0) | (freq > 1)):
-            raise ValueError(f"The 'frequencies' parameter of {func} must hold allele frequencies in [0, 1]; "
-                             f"got {freq[(freq < 0) | (freq > 1)][:3].tolist()}.")
+            raise ValueError(
+                f"The 'frequencies' parameter of {func} must hold allele frequencies in [0, 1]; "
+                f"got {freq[(freq < 0) | (freq > 1)][:3].tolist()}."
+            )
         scaler = GenotypeScaler.from_frequencies(freq)
     # Only variants with a non-zero weight are read (thresholded scores use few of them).
     used = np.flatnonzero(w)
@@ -137,12 +152,27 @@ def polygenic_score(genotypes: ArrayLike, weights: ArrayLike, *, impute: str = "
     return np.sum(map_variant_blocks(block, used.size, 2048), axis=0)
 
 
-@validate_params({"p_values": ["array-like"], "z_scores": ["array-like"], "chrom": ["array-like"],
-                  "pos": ["array-like"], "p_max": [Interval(numbers.Real, 0, 1, closed="right")],
-                  "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
-                  "window_bp": [Interval(numbers.Integral, 0, None)]})
-def clump(p_values: ArrayLike, z_scores: ArrayLike, chrom: ArrayLike, pos: ArrayLike, *, p_max: float = 1.0,
-          r2_max: float = 0.1, window_bp: int = 250_000) -> np.ndarray:
+@validate_params(
+    {
+        "p_values": ["array-like"],
+        "z_scores": ["array-like"],
+        "chrom": ["array-like"],
+        "pos": ["array-like"],
+        "p_max": [Interval(numbers.Real, 0, 1, closed="right")],
+        "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
+        "window_bp": [Interval(numbers.Integral, 0, None)],
+    }
+)
+def clump(
+    p_values: ArrayLike,
+    z_scores: ArrayLike,
+    chrom: ArrayLike,
+    pos: ArrayLike,
+    *,
+    p_max: float = 1.0,
+    r2_max: float = 0.1,
+    window_bp: int = 250_000,
+) -> np.ndarray:
     """Greedy LD clumping: indices of index variants, most significant first.
 
     Variants are visited from the smallest p-value up (ties in the given
@@ -191,8 +221,9 @@ def clump(p_values: ArrayLike, z_scores: ArrayLike, chrom: ArrayLike, pos: Array
     chrom, pos = np.asarray(chrom), np.asarray(pos)
     for arr, name in ((chrom, "chrom"), (pos, "pos")):
         if arr.shape != (m,):
-            raise ValueError(f"The '{name}' parameter of {func} must have one value per variant ({m}); "
-                             f"got shape {arr.shape}.")
+            raise ValueError(
+                f"The '{name}' parameter of {func} must have one value per variant ({m}); got shape {arr.shape}."
+            )
     pos = _vector(pos, "pos", func)
     order = [i for i in np.argsort(p, kind="stable") if p[i] <= p_max and np.isfinite(p[i])]
     n = z_scores.shape[0]
@@ -238,15 +269,31 @@ class ClumpThresholdResult:
     tuning: pd.DataFrame  # threshold, n_variants, validation metric
 
 
-@validate_params({"gwas": ["dataframe"], "train_z": ["array-like"], "variants": ["dataframe"],
-                  "val_genotypes": ["array-like"], "val_target": ["array-like"],
-                  "thresholds": ["array-like"], "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
-                  "window_bp": [Interval(numbers.Integral, 0, None)], "metric": ["callable", None]})
-def clump_and_threshold(gwas: pd.DataFrame, train_z: ArrayLike, variants: pd.DataFrame, val_genotypes: ArrayLike,
-                        val_target: ArrayLike, *,
-                        thresholds: Sequence[float] = (5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1.0),
-                        r2_max: float = 0.1, window_bp: int = 250_000,
-                        metric: Callable[[ArrayLike, np.ndarray], float] | None = None) -> ClumpThresholdResult:
+@validate_params(
+    {
+        "gwas": ["dataframe"],
+        "train_z": ["array-like"],
+        "variants": ["dataframe"],
+        "val_genotypes": ["array-like"],
+        "val_target": ["array-like"],
+        "thresholds": ["array-like"],
+        "r2_max": [Interval(numbers.Real, 0, 1, closed="both")],
+        "window_bp": [Interval(numbers.Integral, 0, None)],
+        "metric": ["callable", None],
+    }
+)
+def clump_and_threshold(
+    gwas: pd.DataFrame,
+    train_z: ArrayLike,
+    variants: pd.DataFrame,
+    val_genotypes: ArrayLike,
+    val_target: ArrayLike,
+    *,
+    thresholds: Sequence[float] = (5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1.0),
+    r2_max: float = 0.1,
+    window_bp: int = 250_000,
+    metric: Callable[[ArrayLike, np.ndarray], float] | None = None,
+) -> ClumpThresholdResult:
     """C+T: clump the training GWAS, then pick the p-value threshold that scores best on validation people.
 
     Parameters
@@ -304,24 +351,37 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: ArrayLike, variants: pd.Dat
     z = _standardized(train_z, "train_z", func)
     m = z.shape[1]
     if len(gwas) != m or len(variants) != m:
-        raise ValueError(f"Inconsistent lengths in {func}: gwas has {len(gwas)} rows, train_z {m} columns, "
-                         f"variants {len(variants)} rows; they must describe the same variants in the same order.")
+        raise ValueError(
+            f"Inconsistent lengths in {func}: gwas has {len(gwas)} rows, train_z {m} columns, "
+            f"variants {len(variants)} rows; they must describe the same variants in the same order."
+        )
     vg = check_genotypes(val_genotypes, func, "val_genotypes")
     if vg.shape[1] != m:
-        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {m} columns (one per variant); "
-                         f"got {vg.shape[1]}.")
+        raise ValueError(
+            f"The 'val_genotypes' parameter of {func} must have {m} columns (one per variant); got {vg.shape[1]}."
+        )
     yv = _vector(val_target, "val_target", func)
     check_same_length((vg, "val_genotypes"), (yv, "val_target"), func=func)
     cuts = np.asarray(thresholds, dtype=float).ravel() if len(thresholds) else np.zeros(0)
     if cuts.size == 0 or np.any(~np.isfinite(cuts) | (cuts <= 0) | (cuts > 1)):
-        raise ValueError(f"The 'thresholds' parameter of {func} must be a non-empty list of p-values in (0, 1]; "
-                         f"got {list(thresholds)!r}.")
-    metric = metric or (lambda y, s: float(np.corrcoef(np.asarray(y, float), np.asarray(s, float))[0, 1] ** 2)
-                        if np.std(s) > 0 else 0.0)
+        raise ValueError(
+            f"The 'thresholds' parameter of {func} must be a non-empty list of p-values in (0, 1]; "
+            f"got {list(thresholds)!r}."
+        )
+    metric = metric or (
+        lambda y, s: float(np.corrcoef(np.asarray(y, float), np.asarray(s, float))[0, 1] ** 2) if np.std(s) > 0 else 0.0
+    )
     p = _p_values(gwas["p"], "gwas", func, m)
     beta = gwas["beta"].to_numpy(dtype=float)
-    index = clump(p, z, variants["chrom"].to_numpy(), variants["pos"].to_numpy(), p_max=float(cuts.max()),
-                  r2_max=r2_max, window_bp=window_bp)
+    index = clump(
+        p,
+        z,
+        variants["chrom"].to_numpy(),
+        variants["pos"].to_numpy(),
+        p_max=float(cuts.max()),
+        r2_max=r2_max,
+        window_bp=window_bp,
+    )
     rows, best = [], None
     for t in cuts:
         chosen = index[p[index] <= t]
@@ -332,8 +392,9 @@ def clump_and_threshold(gwas: pd.DataFrame, train_z: ArrayLike, variants: pd.Dat
         if chosen.size and (best is None or value > best[0]):
             best = (value, float(t), w, chosen.size)
     if best is None:
-        raise ValueError(f"{func}: no variant has a GWAS p-value below the largest threshold "
-                         f"({cuts.max():g}); raise the thresholds.")
+        raise ValueError(
+            f"{func}: no variant has a GWAS p-value below the largest threshold ({cuts.max():g}); raise the thresholds."
+        )
     return ClumpThresholdResult(best[2], best[1], best[3], pd.DataFrame(rows))
 
 
@@ -371,17 +432,28 @@ class PenalizedScore:
     tuning: pd.DataFrame  # one row per (l1_ratio, alpha): n_nonzero, validation_r2
 
 
-_PENALIZED: dict[str, list[Any]] = {"train_genotypes": ["array-like"], "train_target": ["array-like"], "val_genotypes": ["array-like"],
-              "val_target": ["array-like"], "alphas": ["array-like", None],
-              "l1_ratio": [Interval(numbers.Real, 0, 1, closed="right"), "array-like"],
-              "random_state": ["random_state"]}
+_PENALIZED: dict[str, list[Any]] = {
+    "train_genotypes": ["array-like"],
+    "train_target": ["array-like"],
+    "val_genotypes": ["array-like"],
+    "val_target": ["array-like"],
+    "alphas": ["array-like", None],
+    "l1_ratio": [Interval(numbers.Real, 0, 1, closed="right"), "array-like"],
+    "random_state": ["random_state"],
+}
 
 
 @validate_params(_PENALIZED)
-def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_genotypes: ArrayLike,
-                    val_target: ArrayLike, *, alphas: Sequence[float] | None = None,
-                    l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
-                    random_state: int | np.random.Generator | None = 0) -> PenalizedScore:
+def penalized_score(
+    train_genotypes: ArrayLike,
+    train_target: ArrayLike,
+    val_genotypes: ArrayLike,
+    val_target: ArrayLike,
+    *,
+    alphas: Sequence[float] | None = None,
+    l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+    random_state: int | np.random.Generator | None = 0,
+) -> PenalizedScore:
     """Elastic-net regression of a (liability-scale proxy or quantitative) target on standardized genotypes.
 
     The mix of L1 and L2 penalties (``l1_ratio``, one value or several) and the
@@ -440,8 +512,10 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
     check_same_length((g, "train_genotypes"), (y, "train_target"), func=func)
     check_same_length((gv, "val_genotypes"), (yv, "val_target"), func=func)
     if gv.shape[1] != g.shape[1]:
-        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
-                         f"'train_genotypes'; got {gv.shape[1]}.")
+        raise ValueError(
+            f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
+            f"'train_genotypes'; got {gv.shape[1]}."
+        )
     if g.shape[1] == 0:
         raise ValueError(f"The 'train_genotypes' parameter of {func} has no variant.")
     ratios = np.atleast_1d(np.asarray(l1_ratio, dtype=float)) if np.size(l1_ratio) else np.zeros(0)
@@ -450,8 +524,9 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
     if alphas is not None:
         grid_given = np.asarray(alphas, dtype=float).ravel() if len(alphas) else np.zeros(0)
         if grid_given.size == 0 or np.any(~np.isfinite(grid_given) | (grid_given <= 0)):
-            raise ValueError(f"The 'alphas' parameter of {func} must be a non-empty list of positive numbers; "
-                             f"got {list(alphas)!r}.")
+            raise ValueError(
+                f"The 'alphas' parameter of {func} must be a non-empty list of positive numbers; got {list(alphas)!r}."
+            )
     seed = derive_seed(random_state, func=func)
     z, means, sds = standardize(impute_mean(g))
     zv, _, _ = standardize(impute_mean(gv), means, sds)
@@ -464,13 +539,16 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
         if grid is None:
             alpha_max = np.abs(z.T @ yc).max() / (len(y) * ratio)
             grid = alpha_max * np.logspace(-0.3, -1.5, 9)
-        model = ElasticNet(l1_ratio=ratio, warm_start=True, max_iter=2000, selection="random",
-                           random_state=seed, precompute=False)
+        model = ElasticNet(
+            l1_ratio=ratio, warm_start=True, max_iter=2000, selection="random", random_state=seed, precompute=False
+        )
         for a in sorted(grid, reverse=True):  # strong to weak: warm starts make the path cheap
             model.set_params(alpha=a).fit(z, yc)
             s = zv @ model.coef_
             r2 = float(np.corrcoef(yv, s)[0, 1] ** 2) if np.std(s) > 0 and np.std(yv) > 0 else 0.0
-            rows.append({"l1_ratio": ratio, "alpha": a, "n_nonzero": int((model.coef_ != 0).sum()), "validation_r2": r2})
+            rows.append(
+                {"l1_ratio": ratio, "alpha": a, "n_nonzero": int((model.coef_ != 0).sum()), "validation_r2": r2}
+            )
             if best is None or r2 > best[0]:
                 best = (r2, a, ratio, model.coef_.copy())
     assert best is not None  # the grid has at least one (ratio, alpha) pair
@@ -481,11 +559,18 @@ def penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_gen
 
 
 @validate_params({**_PENALIZED, "p_values": ["array-like"], "p_max": [Interval(numbers.Real, 0, 1, closed="right")]})
-def prefiltered_penalized_score(train_genotypes: ArrayLike, train_target: ArrayLike, val_genotypes: ArrayLike,
-                                val_target: ArrayLike, p_values: ArrayLike, *, p_max: float = 0.2,
-                                alphas: Sequence[float] | None = None,
-                                l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
-                                random_state: int | np.random.Generator | None = 0) -> PenalizedScore:
+def prefiltered_penalized_score(
+    train_genotypes: ArrayLike,
+    train_target: ArrayLike,
+    val_genotypes: ArrayLike,
+    val_target: ArrayLike,
+    p_values: ArrayLike,
+    *,
+    p_max: float = 0.2,
+    alphas: Sequence[float] | None = None,
+    l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+    random_state: int | np.random.Generator | None = 0,
+) -> PenalizedScore:
     """:func:`penalized_score` on the variants with a training-GWAS p-value below ``p_max``, weights on all variants.
 
     The elastic net is fitted only on the variants with p < ``p_max`` (a loose
@@ -539,10 +624,13 @@ def prefiltered_penalized_score(train_genotypes: ArrayLike, train_target: ArrayL
     if keep.size == 0:
         raise ValueError(f"{func}: no variant has p < p_max = {p_max:g}; raise 'p_max'.")
     if gv.shape[1] != g.shape[1]:
-        raise ValueError(f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
-                         f"'train_genotypes'; got {gv.shape[1]}.")
-    fit = penalized_score(g[:, keep], train_target, gv[:, keep], val_target, alphas=alphas, l1_ratio=l1_ratio,
-                          random_state=random_state)
+        raise ValueError(
+            f"The 'val_genotypes' parameter of {func} must have {g.shape[1]} columns, as "
+            f"'train_genotypes'; got {gv.shape[1]}."
+        )
+    fit = penalized_score(
+        g[:, keep], train_target, gv[:, keep], val_target, alphas=alphas, l1_ratio=l1_ratio, random_state=random_state
+    )
     weights = np.zeros(g.shape[1])
     weights[keep] = fit.weights
     return replace(fit, weights=weights)

@@ -37,11 +37,23 @@ __all__ = ["QCResult", "filter_samples", "filter_variants", "find_duplicates", "
 _RATE = [Interval(numbers.Real, 0, 1)]
 
 
-@validate_params({"genotypes": ["array-like"], "ids": ["array-like"],
-                  "min_concordance": [Interval(numbers.Real, 0, 1, closed="right")],
-                  "n_variants": [Interval(numbers.Integral, 1, None)], "random_state": ["random_state"]})
-def find_duplicates(genotypes: ArrayLike, ids: ArrayLike, *, min_concordance: float = 0.98, n_variants: int = 2000,
-                    random_state: int | np.random.Generator | None = None) -> pd.DataFrame:
+@validate_params(
+    {
+        "genotypes": ["array-like"],
+        "ids": ["array-like"],
+        "min_concordance": [Interval(numbers.Real, 0, 1, closed="right")],
+        "n_variants": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+)
+def find_duplicates(
+    genotypes: ArrayLike,
+    ids: ArrayLike,
+    *,
+    min_concordance: float = 0.98,
+    n_variants: int = 2000,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """Pairs of samples whose genotypes agree at ≥ ``min_concordance`` of their shared calls.
 
     Unrelated people agree at roughly half of the calls and siblings at about
@@ -155,24 +167,45 @@ def _removed(ids: np.ndarray, mask: np.ndarray, reason: str) -> pd.DataFrame:
     return pd.DataFrame({"id": ids[mask], "reason": reason})
 
 
-def _result(data: GenotypeData, keep_s: np.ndarray, keep_v: np.ndarray, rows: list[tuple],
-            removed_s: list[pd.DataFrame], removed_v: list[pd.DataFrame]) -> QCResult:
+def _result(
+    data: GenotypeData,
+    keep_s: np.ndarray,
+    keep_v: np.ndarray,
+    rows: list[tuple],
+    removed_s: list[pd.DataFrame],
+    removed_v: list[pd.DataFrame],
+) -> QCResult:
     table = pd.DataFrame(rows, columns=["what", "step", "rule", "removed"])
     table.loc[len(table)] = ("samples", "kept", "", int(keep_s.sum()))
     table.loc[len(table)] = ("variants", "kept", "", int(keep_v.sum()))
     empty = pd.DataFrame({"id": pd.Series(dtype=object), "reason": pd.Series(dtype=object)})
-    return QCResult(data.select(samples=keep_s, variants=keep_v), table,
-                    pd.concat([empty, *removed_s], ignore_index=True),
-                    pd.concat([empty, *removed_v], ignore_index=True))
+    return QCResult(
+        data.select(samples=keep_s, variants=keep_v),
+        table,
+        pd.concat([empty, *removed_s], ignore_index=True),
+        pd.concat([empty, *removed_v], ignore_index=True),
+    )
 
 
-@validate_params({"data": [GenotypeData], "min_call_rate": _RATE, "het_sd": [Interval(numbers.Real, 0, None,
-                                                                                       closed="neither")],
-                  "remove_duplicates": ["boolean"], "min_concordance": [Interval(numbers.Real, 0, 1, closed="right")],
-                  "random_state": ["random_state"]})
-def filter_samples(data: GenotypeData, *, min_call_rate: float = 0.95, het_sd: float = 4.0,
-                   remove_duplicates: bool = True, min_concordance: float = 0.98,
-                   random_state: int | np.random.Generator | None = None) -> QCResult:
+@validate_params(
+    {
+        "data": [GenotypeData],
+        "min_call_rate": _RATE,
+        "het_sd": [Interval(numbers.Real, 0, None, closed="neither")],
+        "remove_duplicates": ["boolean"],
+        "min_concordance": [Interval(numbers.Real, 0, 1, closed="right")],
+        "random_state": ["random_state"],
+    }
+)
+def filter_samples(
+    data: GenotypeData,
+    *,
+    min_call_rate: float = 0.95,
+    het_sd: float = 4.0,
+    remove_duplicates: bool = True,
+    min_concordance: float = 0.98,
+    random_state: int | np.random.Generator | None = None,
+) -> QCResult:
     """Remove samples by call rate, then duplicates, then heterozygosity outliers.
 
     Parameters
@@ -236,10 +269,12 @@ def filter_samples(data: GenotypeData, *, min_call_rate: float = 0.95, het_sd: f
     return _result(data, keep, np.ones(g.shape[1], bool), rows, removed, [])
 
 
-@validate_params({"data": [GenotypeData], "min_call_rate": _RATE, "min_maf": [Interval(numbers.Real, 0, 0.5)],
-                  "hwe_p_min": _RATE})
-def filter_variants(data: GenotypeData, *, min_call_rate: float = 0.95, min_maf: float = 0.01,
-                    hwe_p_min: float = 1e-6) -> QCResult:
+@validate_params(
+    {"data": [GenotypeData], "min_call_rate": _RATE, "min_maf": [Interval(numbers.Real, 0, 0.5)], "hwe_p_min": _RATE}
+)
+def filter_variants(
+    data: GenotypeData, *, min_call_rate: float = 0.95, min_maf: float = 0.01, hwe_p_min: float = 1e-6
+) -> QCResult:
     """Remove variants by call rate, then minor-allele frequency, then Hardy–Weinberg equilibrium.
 
     Hardy–Weinberg is tested in the largest population only (the
@@ -311,16 +346,33 @@ def filter_variants(data: GenotypeData, *, min_call_rate: float = 0.95, min_maf:
     return _result(data, np.ones(n, bool), keep, rows, [], removed)
 
 
-@validate_params({"data": [GenotypeData, "array-like"], "variants": ["dataframe", None],
-                  "samples": ["dataframe", None], "min_sample_call_rate": _RATE, "min_variant_call_rate": _RATE,
-                  "min_maf": [Interval(numbers.Real, 0, 0.5)], "hwe_p_min": _RATE,
-                  "het_sd": [Interval(numbers.Real, 0, None, closed="neither")], "remove_duplicates": ["boolean"],
-                  "random_state": ["random_state"]})
-def quality_control(data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = None,
-                    samples: pd.DataFrame | None = None, *, min_sample_call_rate: float = 0.95,
-                    min_variant_call_rate: float = 0.95, min_maf: float = 0.01, hwe_p_min: float = 1e-6,
-                    het_sd: float = 4.0, remove_duplicates: bool = True,
-                    random_state: int | np.random.Generator | None = None) -> QCResult:
+@validate_params(
+    {
+        "data": [GenotypeData, "array-like"],
+        "variants": ["dataframe", None],
+        "samples": ["dataframe", None],
+        "min_sample_call_rate": _RATE,
+        "min_variant_call_rate": _RATE,
+        "min_maf": [Interval(numbers.Real, 0, 0.5)],
+        "hwe_p_min": _RATE,
+        "het_sd": [Interval(numbers.Real, 0, None, closed="neither")],
+        "remove_duplicates": ["boolean"],
+        "random_state": ["random_state"],
+    }
+)
+def quality_control(
+    data: GenotypeData | ArrayLike,
+    variants: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
+    *,
+    min_sample_call_rate: float = 0.95,
+    min_variant_call_rate: float = 0.95,
+    min_maf: float = 0.01,
+    hwe_p_min: float = 1e-6,
+    het_sd: float = 4.0,
+    remove_duplicates: bool = True,
+    random_state: int | np.random.Generator | None = None,
+) -> QCResult:
     """Standard QC in PLINK's order: samples (:func:`filter_samples`), then variants (:func:`filter_variants`).
 
     Samples: call rate, duplicates, heterozygosity F. Variants, on the kept
@@ -391,19 +443,35 @@ def quality_control(data: GenotypeData | ArrayLike, variants: pd.DataFrame | Non
     """
     if isinstance(data, GenotypeData):
         if variants is not None or samples is not None:
-            raise ValueError("quality_control: 'data' is a GenotypeData, which holds the variant and sample "
-                             "tables; do not pass 'variants' or 'samples' as well.")
+            raise ValueError(
+                "quality_control: 'data' is a GenotypeData, which holds the variant and sample "
+                "tables; do not pass 'variants' or 'samples' as well."
+            )
     else:
         if variants is None or samples is None:
-            raise ValueError("quality_control: with a genotype matrix as 'data', pass 'variants' and 'samples' "
-                             "too (or pass one GenotypeData).")
+            raise ValueError(
+                "quality_control: with a genotype matrix as 'data', pass 'variants' and 'samples' "
+                "too (or pass one GenotypeData)."
+            )
         data = GenotypeData(check_genotypes(data, "quality_control", "data"), variants, samples)
-    by_sample = filter_samples(data, min_call_rate=min_sample_call_rate, het_sd=het_sd,
-                               remove_duplicates=remove_duplicates, random_state=random_state)
-    by_variant = filter_variants(by_sample.data, min_call_rate=min_variant_call_rate, min_maf=min_maf,
-                                 hwe_p_min=hwe_p_min)
+    by_sample = filter_samples(
+        data,
+        min_call_rate=min_sample_call_rate,
+        het_sd=het_sd,
+        remove_duplicates=remove_duplicates,
+        random_state=random_state,
+    )
+    by_variant = filter_variants(
+        by_sample.data, min_call_rate=min_variant_call_rate, min_maf=min_maf, hwe_p_min=hwe_p_min
+    )
     steps = pd.concat([by_sample.report.iloc[:-2], by_variant.report.iloc[:-2]], ignore_index=True)
-    kept = pd.DataFrame([("samples", "kept", "", by_variant.data.n_samples),
-                         ("variants", "kept", "", by_variant.data.n_variants)], columns=steps.columns)
-    return QCResult(by_variant.data, pd.concat([steps, kept], ignore_index=True), by_sample.removed_samples,
-                    by_variant.removed_variants)
+    kept = pd.DataFrame(
+        [("samples", "kept", "", by_variant.data.n_samples), ("variants", "kept", "", by_variant.data.n_variants)],
+        columns=steps.columns,
+    )
+    return QCResult(
+        by_variant.data,
+        pd.concat([steps, kept], ignore_index=True),
+        by_sample.removed_samples,
+        by_variant.removed_variants,
+    )

@@ -126,18 +126,24 @@ def _check_fractions(population_fractions: dict[str, float] | None) -> dict[str,
         return {p: 1 / 3 for p in POPULATIONS}
     unknown = sorted(map(str, set(population_fractions) - set(POPULATIONS)))
     if unknown:
-        raise ValueError(f"The 'population_fractions' parameter of simulate_cohort accepts the keys "
-                         f"{list(POPULATIONS)}; got {unknown}.")
+        raise ValueError(
+            f"The 'population_fractions' parameter of simulate_cohort accepts the keys "
+            f"{list(POPULATIONS)}; got {unknown}."
+        )
     values = {}
     for p, f in population_fractions.items():
         ok = isinstance(f, (numbers.Real, np.floating)) and not isinstance(f, (bool, np.bool_))
         if not ok or not np.isfinite(f) or f < 0:
-            raise ValueError(f"The 'population_fractions' parameter of simulate_cohort must map each "
-                             f"population to a share ≥ 0; got {p!r}: {f!r}.")
+            raise ValueError(
+                f"The 'population_fractions' parameter of simulate_cohort must map each "
+                f"population to a share ≥ 0; got {p!r}: {f!r}."
+            )
         values[p] = float(f)
     if abs(sum(values.values()) - 1) > 1e-6:
-        raise ValueError(f"The 'population_fractions' parameter of simulate_cohort must sum to 1; "
-                         f"got {values} (sum {sum(values.values()):g}).")
+        raise ValueError(
+            f"The 'population_fractions' parameter of simulate_cohort must sum to 1; "
+            f"got {values} (sum {sum(values.values()):g})."
+        )
     return values
 
 
@@ -146,8 +152,9 @@ def _simulate_segment(n_per_pop: dict[str, int], chrom: int, length: float, seed
 
     species = stdpopsim.get_species("HomSap")
     model = species.get_demographic_model("OutOfAfrica_3G09")
-    contig = species.get_contig(f"chr{chrom}", left=20_000_000, right=20_000_000 + length,
-                                mutation_rate=model.mutation_rate)
+    contig = species.get_contig(
+        f"chr{chrom}", left=20_000_000, right=20_000_000 + length, mutation_rate=model.mutation_rate
+    )
     ts = stdpopsim.get_engine("msprime").simulate(model, contig, samples=n_per_pop, seed=seed)
     n_hap = ts.num_samples
     counts = np.full(ts.num_sites, -1, dtype=np.int64)
@@ -165,19 +172,21 @@ def _simulate_segment(n_per_pop: dict[str, int], chrom: int, length: float, seed
     return genotypes, positions, sample_pop
 
 
-@validate_params({
-    "n_samples": [Interval(numbers.Integral, 30, None)],
-    "population_fractions": ["mapping", None],
-    "n_chromosomes": [Interval(numbers.Integral, 1, 22)],
-    "segment_length": [Interval(numbers.Real, 1e3, MAX_SEGMENT_LENGTH)],
-    "h2": [Interval(numbers.Real, 0, 1, closed="neither")],
-    "prevalence": [Interval(numbers.Real, 0, 1, closed="neither")],
-    "n_causal": [Interval(numbers.Integral, 1, None)],
-    "env_variance": [Interval(numbers.Real, 0, 1, closed="left")],
-    "min_maf": [Interval(numbers.Real, 0, 0.5, closed="left")],
-    "add_messiness": ["boolean"],
-    "random_state": ["random_state"],
-})
+@validate_params(
+    {
+        "n_samples": [Interval(numbers.Integral, 30, None)],
+        "population_fractions": ["mapping", None],
+        "n_chromosomes": [Interval(numbers.Integral, 1, 22)],
+        "segment_length": [Interval(numbers.Real, 1e3, MAX_SEGMENT_LENGTH)],
+        "h2": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "prevalence": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_causal": [Interval(numbers.Integral, 1, None)],
+        "env_variance": [Interval(numbers.Real, 0, 1, closed="left")],
+        "min_maf": [Interval(numbers.Real, 0, 0.5, closed="left")],
+        "add_messiness": ["boolean"],
+        "random_state": ["random_state"],
+    }
+)
 def simulate_cohort(
     n_samples: int = 6000,
     *,
@@ -251,8 +260,10 @@ def simulate_cohort(
     ['CEU', 'CHB', 'YRI']
     """
     if env_variance >= 1 - h2:
-        raise ValueError(f"The 'env_variance' parameter of simulate_cohort must be in [0, 1 - h2) = "
-                         f"[0, {1 - h2:g}) so that some variance is left for noise; got {env_variance!r}.")
+        raise ValueError(
+            f"The 'env_variance' parameter of simulate_cohort must be in [0, 1 - h2) = "
+            f"[0, {1 - h2:g}) so that some variance is left for noise; got {env_variance!r}."
+        )
     fractions = _check_fractions(population_fractions)
     rng = check_random_state(random_state, func="simulate_cohort")
     n_per_pop = {p: round(n_samples * f) for p, f in fractions.items()}
@@ -316,10 +327,29 @@ def simulate_cohort(
     biomarker = 5.0 + genetic + rng.normal(0, np.sqrt(1 - h2), n)  # same genetic architecture, h2 = h2
 
     ids = [f"{p}_{i:05d}" for i, p in enumerate(sample_pop)]
-    samples = pd.DataFrame({"id": ids, "population": sample_pop, "sex": sex, "age": age, "bmi": bmi,
-                            "smoking": smoking, "disease": disease, "biomarker": biomarker.round(3)})
-    truth = CohortTruth(variants["id"].to_numpy()[causal], effects, genetic, env, liability, threshold,
-                        float(h2), float(prevalence), float(env_variance))
+    samples = pd.DataFrame(
+        {
+            "id": ids,
+            "population": sample_pop,
+            "sex": sex,
+            "age": age,
+            "bmi": bmi,
+            "smoking": smoking,
+            "disease": disease,
+            "biomarker": biomarker.round(3),
+        }
+    )
+    truth = CohortTruth(
+        variants["id"].to_numpy()[causal],
+        effects,
+        genetic,
+        env,
+        liability,
+        threshold,
+        float(h2),
+        float(prevalence),
+        float(env_variance),
+    )
 
     if add_messiness:
         genotypes = genotypes.copy()

@@ -125,8 +125,9 @@ def call_rate_per_sample(genotypes: ArrayLike, *, block_size: int = 4096) -> np.
         if g.shape[0]:
             warn_degenerate("call_rate_per_sample", "there are no variants")
         return np.full(g.shape[0], np.nan)
-    missing = map_variant_blocks(lambda cols: np.add.reduce(g[:, cols] < 0, axis=1, dtype=np.int64),
-                                 g.shape[1], block_size)
+    missing = map_variant_blocks(
+        lambda cols: np.add.reduce(g[:, cols] < 0, axis=1, dtype=np.int64), g.shape[1], block_size
+    )
     return 1 - np.sum(missing, axis=0) / g.shape[1]
 
 
@@ -160,11 +161,14 @@ def call_rate_per_variant(genotypes: ArrayLike) -> np.ndarray:
 def _check_genotype_counts(counts: ArrayLike, func: str) -> np.ndarray:
     arr = np.asarray(counts)
     if arr.ndim != 2 or arr.shape[1] != 3:
-        raise ValueError(f"The 'counts' parameter of {func} must have shape (n_variants, 3) "
-                         f"(hom ref, het, hom alt); got shape {arr.shape}.")
-    if arr.size and not (np.issubdtype(arr.dtype, np.integer)
-                         or (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
-                             and np.all(arr == np.round(arr)))):
+        raise ValueError(
+            f"The 'counts' parameter of {func} must have shape (n_variants, 3) "
+            f"(hom ref, het, hom alt); got shape {arr.shape}."
+        )
+    if arr.size and not (
+        np.issubdtype(arr.dtype, np.integer)
+        or (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
+    ):
         raise ValueError(f"The 'counts' parameter of {func} must hold non-negative integers; got dtype {arr.dtype}.")
     if arr.size and arr.min() < 0:
         raise ValueError(f"The 'counts' parameter of {func} must hold non-negative integers; got {arr.min()}.")
@@ -250,8 +254,16 @@ def _hwe_pvalue(n_het: int, n_hom_rare: int, n_hom_common: int) -> float:
     hets = np.arange(n_rare % 2, n_rare + 1, 2)
     hom_r = (n_rare - hets) // 2
     hom_c = n - hets - hom_r
-    logp = (gammaln(n + 1) - gammaln(hom_r + 1) - gammaln(hets + 1) - gammaln(hom_c + 1) + hets * np.log(2)
-            + gammaln(n_rare + 1) + gammaln(2 * n - n_rare + 1) - gammaln(2 * n + 1))
+    logp = (
+        gammaln(n + 1)
+        - gammaln(hom_r + 1)
+        - gammaln(hets + 1)
+        - gammaln(hom_c + 1)
+        + hets * np.log(2)
+        + gammaln(n_rare + 1)
+        + gammaln(2 * n - n_rare + 1)
+        - gammaln(2 * n + 1)
+    )
     p_obs = logp[np.searchsorted(hets, n_het)]
     probs = np.exp(logp)
     return float(min(1.0, probs[logp <= p_obs + _HWE_LOG_TOL].sum()))
@@ -285,8 +297,10 @@ def _hwe_pvalues_windowed(n_het: np.ndarray, n_rare: np.ndarray, n: np.ndarray) 
     # Where the window cuts a tail off, the observed count must be far more probable than the
     # cut edge, or the missing tail would matter relative to the p-value.
     last = np.clip((n_rare - start) // 2, 0, width - 1)
-    edge = np.maximum(np.where(start > parity, logp[:, 0], -np.inf),
-                      np.where(start + 2 * (width - 1) < n_rare, logp[np.arange(len(n)), last], -np.inf))
+    edge = np.maximum(
+        np.where(start > parity, logp[:, 0], -np.inf),
+        np.where(start + 2 * (width - 1) < n_rare, logp[np.arange(len(n)), last], -np.inf),
+    )
     inside &= logp_obs - edge > 40
     probs = np.exp(logp - logp.max(axis=1, keepdims=True))
     tail = np.where(logp <= logp_obs[:, None] + _HWE_LOG_TOL, probs, 0).sum(axis=1)
@@ -386,12 +400,15 @@ def _heterozygosity_f(g: np.ndarray, p: np.ndarray, block_size: int) -> np.ndarr
     def block(cols: slice) -> np.ndarray:
         b = g[:, cols]
         # expected over called variants only = all variants minus the missing ones
-        return np.stack([np.add.reduce(b == 1, axis=1, dtype=np.int64).astype(np.float64),
-                         (b < 0).astype(np.float32) @ h[cols].astype(np.float32),
-                         np.add.reduce((b >= 0) & informative[cols], axis=1, dtype=np.int64).astype(np.float64)])
+        return np.stack(
+            [
+                np.add.reduce(b == 1, axis=1, dtype=np.int64).astype(np.float64),
+                (b < 0).astype(np.float32) @ h[cols].astype(np.float32),
+                np.add.reduce((b >= 0) & informative[cols], axis=1, dtype=np.int64).astype(np.float64),
+            ]
+        )
 
-    sums = (np.sum(map_variant_blocks(block, g.shape[1], block_size), axis=0) if g.shape[1]
-            else np.zeros((3, len(g))))
+    sums = np.sum(map_variant_blocks(block, g.shape[1], block_size), axis=0) if g.shape[1] else np.zeros((3, len(g)))
     expected = h.sum() - sums[1]
     has_info = sums[2] > 0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -399,8 +416,9 @@ def _heterozygosity_f(g: np.ndarray, p: np.ndarray, block_size: int) -> np.ndarr
 
 
 @validate_params({"genotypes": ["array-like"], "frequencies": ["array-like", None], "block_size": _BLOCK})
-def heterozygosity_f(genotypes: ArrayLike, frequencies: ArrayLike | None = None, *,
-                     block_size: int = 4096) -> np.ndarray:
+def heterozygosity_f(
+    genotypes: ArrayLike, frequencies: ArrayLike | None = None, *, block_size: int = 4096
+) -> np.ndarray:
     """Inbreeding coefficient F per sample (PLINK ``--het``): 1 − observed / expected heterozygous calls.
 
     The expectation Σ 2p(1 − p) runs over the sample's called variants.
@@ -438,11 +456,15 @@ def heterozygosity_f(genotypes: ArrayLike, frequencies: ArrayLike | None = None,
         except (TypeError, ValueError):
             raise ValueError("The 'frequencies' parameter of heterozygosity_f must be numeric.") from None
         if p.shape != (g.shape[1],):
-            raise ValueError(f"heterozygosity_f: 'genotypes' has {g.shape[1]} variants but 'frequencies' has "
-                             f"shape {p.shape}; they must match.")
+            raise ValueError(
+                f"heterozygosity_f: 'genotypes' has {g.shape[1]} variants but 'frequencies' has "
+                f"shape {p.shape}; they must match."
+            )
         if np.any((p < 0) | (p > 1)):
-            raise ValueError("The 'frequencies' parameter of heterozygosity_f must be in [0, 1] (or NaN for a "
-                             f"variant without calls); got values from {np.nanmin(p):g} to {np.nanmax(p):g}.")
+            raise ValueError(
+                "The 'frequencies' parameter of heterozygosity_f must be in [0, 1] (or NaN for a "
+                f"variant without calls); got values from {np.nanmin(p):g} to {np.nanmax(p):g}."
+            )
     f = _heterozygosity_f(g, p, block_size)
     _warn_if(np.isnan(f), "heterozygosity_f", "have no informative called variant (F is 0/0)", "samples")
     return f

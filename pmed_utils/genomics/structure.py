@@ -27,7 +27,7 @@ from pmed_utils.validation import (
 __all__ = ["GenotypePCA", "genotype_pca", "ld_prune"]
 
 # PLINK 2 keeps the first variant of a pair unless its major-allele frequency is larger by more than this.
-_SMALL_EPSILON = 2.0 ** -44
+_SMALL_EPSILON = 2.0**-44
 
 
 def _exceeds_band(g: np.ndarray, window: int, r2_max: float) -> np.ndarray:
@@ -46,7 +46,7 @@ def _exceeds_band(g: np.ndarray, window: int, r2_max: float) -> np.ndarray:
 
     def block(cols: slice) -> np.ndarray:
         start, stop = cols.start, cols.stop
-        part = g[:, start:min(stop + width, m)]
+        part = g[:, start : min(stop + width, m)]
         called = part >= 0
         x = np.where(called, part, 0).astype(np.float32)
         k = stop - start
@@ -68,8 +68,8 @@ def _exceeds_band(g: np.ndarray, window: int, r2_max: float) -> np.ndarray:
             sq_a = (sq[:, :k].T @ mask).astype(np.float64)
             sq_b = (mb.T @ sq).astype(np.float64)
         cov = dot * pairs - sum_a * sum_b
-        var_a = sq_a * pairs - sum_a ** 2
-        var_b = sq_b * pairs - sum_b ** 2
+        var_a = sq_a * pairs - sum_a**2
+        var_b = sq_b * pairs - sum_b**2
         hit = cov * cov > r2_max * var_a * var_b
         out = np.zeros((k, width), bool)
         rows = np.arange(k)
@@ -84,8 +84,9 @@ def _exceeds_band(g: np.ndarray, window: int, r2_max: float) -> np.ndarray:
     return np.concatenate(map_variant_blocks(block, m, window))
 
 
-def _indep_pairwise(exceeds: np.ndarray, major_freq: np.ndarray, uninformative: np.ndarray, window: int,
-                    step: int) -> np.ndarray:
+def _indep_pairwise(
+    exceeds: np.ndarray, major_freq: np.ndarray, uninformative: np.ndarray, window: int, step: int
+) -> np.ndarray:
     """PLINK 2's greedy ``--indep-pairwise`` on one chromosome; returns the mask of removed variants.
 
     Windows of ``window`` variants start every ``step`` variants; the last
@@ -121,7 +122,7 @@ def _indep_pairwise(exceeds: np.ndarray, major_freq: np.ndarray, uninformative: 
                         removed[a] = True
                     else:
                         removed[b] = True
-                        unchecked[a] = next((c for c in members[i + 1:] if not removed[c]), end)
+                        unchecked[a] = next((c for c in members[i + 1 :] if not removed[c]), end)
                     break
         if end == m:
             return np.array(removed, bool)
@@ -131,11 +132,23 @@ def _indep_pairwise(exceeds: np.ndarray, major_freq: np.ndarray, uninformative: 
         end = new_end
 
 
-@validate_params({"data": [GenotypeData, "array-like"], "variants": ["dataframe", None],
-                  "r2_max": [Interval(numbers.Real, 0, 1)], "window": [Interval(numbers.Integral, 2, None)],
-                  "step": [Interval(numbers.Integral, 1, None)]})
-def ld_prune(data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = None, *, r2_max: float = 0.2,
-             window: int = 50, step: int = 5) -> np.ndarray:
+@validate_params(
+    {
+        "data": [GenotypeData, "array-like"],
+        "variants": ["dataframe", None],
+        "r2_max": [Interval(numbers.Real, 0, 1)],
+        "window": [Interval(numbers.Integral, 2, None)],
+        "step": [Interval(numbers.Integral, 1, None)],
+    }
+)
+def ld_prune(
+    data: GenotypeData | ArrayLike,
+    variants: pd.DataFrame | None = None,
+    *,
+    r2_max: float = 0.2,
+    window: int = 50,
+    step: int = 5,
+) -> np.ndarray:
     """Indices of the variants kept by LD pruning, as PLINK 2's ``--indep-pairwise window step r2_max``.
 
     On each chromosome, windows of ``window`` consecutive variants start
@@ -179,8 +192,9 @@ def ld_prune(data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = Non
     """
     if isinstance(data, GenotypeData):
         if variants is not None:
-            raise ValueError("ld_prune: 'data' is a GenotypeData, which holds the variant table; "
-                             "do not pass 'variants' as well.")
+            raise ValueError(
+                "ld_prune: 'data' is a GenotypeData, which holds the variant table; do not pass 'variants' as well."
+            )
         g, variants = data.genotypes, data.variants
     else:
         if variants is None:
@@ -188,8 +202,10 @@ def ld_prune(data: GenotypeData | ArrayLike, variants: pd.DataFrame | None = Non
         g = check_genotypes(data, "ld_prune", "data")
     check_columns(variants, "variants", ["chrom"], func="ld_prune")
     if len(variants) != g.shape[1]:
-        raise ValueError(f"ld_prune: 'variants' has {len(variants)} rows but the genotypes have {g.shape[1]} "
-                         "columns; they must describe the same variants.")
+        raise ValueError(
+            f"ld_prune: 'variants' has {len(variants)} rows but the genotypes have {g.shape[1]} "
+            "columns; they must describe the same variants."
+        )
     if step > window:
         raise ValueError(f"The 'step' parameter of ld_prune must be at most 'window' ({window}); got {step}.")
     counts = variant_counts(g)
@@ -268,10 +284,16 @@ class GenotypePCA:
         return np.nan_to_num(z) @ self.loadings.T
 
 
-@validate_params({"genotypes": ["array-like"], "n_components": [Interval(numbers.Integral, 1, None)],
-                  "random_state": ["random_state"]})
-def genotype_pca(genotypes: ArrayLike, n_components: int = 10,
-                 random_state: int | np.random.Generator | None = None) -> GenotypePCA:
+@validate_params(
+    {
+        "genotypes": ["array-like"],
+        "n_components": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+)
+def genotype_pca(
+    genotypes: ArrayLike, n_components: int = 10, random_state: int | np.random.Generator | None = None
+) -> GenotypePCA:
     """PCA by randomized SVD on mean-imputed, standardized genotypes (:class:`GenotypeScaler`).
 
     Parameters
@@ -301,17 +323,24 @@ def genotype_pca(genotypes: ArrayLike, n_components: int = 10,
     g = check_genotypes(genotypes, "genotype_pca")
     limit = min(g.shape) - 1
     if n_components > limit:
-        raise ValueError(f"The 'n_components' parameter of genotype_pca must be at most min(n_samples, n_variants)"
-                         f" - 1 = {max(limit, 0)} for genotypes of shape {g.shape}; got {n_components}.")
+        raise ValueError(
+            f"The 'n_components' parameter of genotype_pca must be at most min(n_samples, n_variants)"
+            f" - 1 = {max(limit, 0)} for genotypes of shape {g.shape}; got {n_components}."
+        )
     seed = derive_seed(random_state, func="genotype_pca")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateInputWarning)
         scaler = GenotypeScaler().fit(g)
     no_calls = np.isnan(scaler.means_)
     if no_calls.any():
-        warnings.warn(f"genotype_pca: {int(no_calls.sum())} of {g.shape[1]} variants have no called genotype; "
-                      "they are left out (loading 0).", DegenerateInputWarning, stacklevel=3)
+        warnings.warn(
+            f"genotype_pca: {int(no_calls.sum())} of {g.shape[1]} variants have no called genotype; "
+            "they are left out (loading 0).",
+            DegenerateInputWarning,
+            stacklevel=3,
+        )
     z = np.nan_to_num(scaler.transform(g))
     model = PCA(n_components=n_components, svd_solver="randomized", random_state=seed).fit(z)
-    return GenotypePCA(model.transform(z), model.explained_variance_ratio_, model.components_, scaler.means_,
-                       scaler.sds_, scaler)
+    return GenotypePCA(
+        model.transform(z), model.explained_variance_ratio_, model.components_, scaler.means_, scaler.sds_, scaler
+    )

@@ -81,7 +81,7 @@ def observed_to_liability_h2(h2_observed: float, prevalence: float, case_fractio
     k = float(prevalence)
     p = k if case_fraction is None else float(case_fraction)
     z = stats.norm.pdf(stats.norm.ppf(1 - k))
-    return float(h2_observed * (k * (1 - k)) ** 2 / (z ** 2 * p * (1 - p)))
+    return float(h2_observed * (k * (1 - k)) ** 2 / (z**2 * p * (1 - p)))
 
 
 @validate_params({"h2_liability": [_H2], "prevalence": [_PREVALENCE], "case_fraction": [_PREVALENCE, None]})
@@ -156,8 +156,9 @@ def wray_max_auc(h2_liability: float, prevalence: float) -> float:
     return float(stats.norm.cdf(num / den))
 
 
-@validate_params({"h2_liability": [_H2], "prevalence": [_PREVALENCE],
-                  "n_grid": [Interval(numbers.Integral, 101, None)]})
+@validate_params(
+    {"h2_liability": [_H2], "prevalence": [_PREVALENCE], "n_grid": [Interval(numbers.Integral, 101, None)]}
+)
 def liability_auc_exact(h2_liability: float, prevalence: float, n_grid: int = 4001) -> float:
     """Exact AUC of a normal predictor explaining ``h2_liability`` under the liability-threshold model.
 

@@ -74,16 +74,29 @@ class AnalysisCohort:
     genetic_value: np.ndarray
 
 
-@validate_params({"n_samples": [Interval(numbers.Integral, 1, None)],
-                  "n_chromosomes": [Interval(numbers.Integral, 1, None)],
-                  "segment_length": [Interval(numbers.Real, 0, None, closed="neither")],
-                  "h2": [Interval(numbers.Real, 0, 1, closed="neither")],
-                  "prevalence": [Interval(numbers.Real, 0, 1, closed="neither")],
-                  "n_causal": [Interval(numbers.Integral, 1, None)], "n_pcs": [Interval(numbers.Integral, 1, None)],
-                  "random_state": ["random_state"]})
-def prepare_cohort(n_samples: int = 6000, *, n_chromosomes: int = 7, segment_length: float = 2_000_000,
-                   h2: float = 0.5, prevalence: float = 0.1, n_causal: int = 1000, n_pcs: int = 4,
-                   random_state: int | np.random.Generator | None = 42) -> AnalysisCohort:
+@validate_params(
+    {
+        "n_samples": [Interval(numbers.Integral, 1, None)],
+        "n_chromosomes": [Interval(numbers.Integral, 1, None)],
+        "segment_length": [Interval(numbers.Real, 0, None, closed="neither")],
+        "h2": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "prevalence": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_causal": [Interval(numbers.Integral, 1, None)],
+        "n_pcs": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+)
+def prepare_cohort(
+    n_samples: int = 6000,
+    *,
+    n_chromosomes: int = 7,
+    segment_length: float = 2_000_000,
+    h2: float = 0.5,
+    prevalence: float = 0.1,
+    n_causal: int = 1000,
+    n_pcs: int = 4,
+    random_state: int | np.random.Generator | None = 42,
+) -> AnalysisCohort:
     """Simulate, clean, split by person and compute ancestry PCs on the training people.
 
     The steps: :func:`~pmed_utils.genomics.simulate.simulate_cohort`,
@@ -124,8 +137,15 @@ def prepare_cohort(n_samples: int = 6000, *, n_chromosomes: int = 7, segment_len
     """
     # An int seeds every step (the chapters' numbers); a Generator or None gives one derived int seed.
     seed = int(random_state) if isinstance(random_state, (int, np.integer)) else derive_seed(random_state)
-    cohort = simulate_cohort(n_samples, n_chromosomes=n_chromosomes, segment_length=segment_length, h2=h2,
-                             prevalence=prevalence, n_causal=n_causal, random_state=seed)
+    cohort = simulate_cohort(
+        n_samples,
+        n_chromosomes=n_chromosomes,
+        segment_length=segment_length,
+        h2=h2,
+        prevalence=prevalence,
+        n_causal=n_causal,
+        random_state=seed,
+    )
     qc = quality_control(GenotypeData(cohort.genotypes, cohort.variants, cohort.samples), random_state=seed)
     g, variants, samples = qc.data
     split = split_by_individual(len(samples), stratify=samples["disease"], random_state=seed)
@@ -139,5 +159,16 @@ def prepare_cohort(n_samples: int = 6000, *, n_chromosomes: int = 7, segment_len
     n_people = len(cohort.truth.liability)
     row_of = pd.Series(np.arange(n_people), index=cohort.samples["id"].to_numpy()[:n_people])
     rows = row_of.loc[samples["id"].replace(cohort.truth.duplicate_of)].to_numpy()
-    return AnalysisCohort(cohort, qc, g, variants, samples, split, pca, pcs, covariates,
-                          cohort.truth.liability[rows], cohort.truth.genetic_value[rows])
+    return AnalysisCohort(
+        cohort,
+        qc,
+        g,
+        variants,
+        samples,
+        split,
+        pca,
+        pcs,
+        covariates,
+        cohort.truth.liability[rows],
+        cohort.truth.genetic_value[rows],
+    )

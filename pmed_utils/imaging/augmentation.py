@@ -17,15 +17,23 @@ if TYPE_CHECKING:
 __all__ = ["augmentation_layers", "mirror_augmentation"]
 
 
-@validate_params({
-    "flip": ["boolean"],
-    "rotation": [Interval(numbers.Real, 0, 1)],
-    "zoom": [Interval(numbers.Real, 0, 1, closed="left")],
-    "contrast": [Interval(numbers.Real, 0, 1)],
-    "random_state": ["random_state"],
-})
-def augmentation_layers(*, flip: bool = True, rotation: float = 0.05, zoom: float = 0.1, contrast: float = 0.1,
-                        random_state: int | np.random.Generator | None = None) -> keras.Sequential:
+@validate_params(
+    {
+        "flip": ["boolean"],
+        "rotation": [Interval(numbers.Real, 0, 1)],
+        "zoom": [Interval(numbers.Real, 0, 1, closed="left")],
+        "contrast": [Interval(numbers.Real, 0, 1)],
+        "random_state": ["random_state"],
+    }
+)
+def augmentation_layers(
+    *,
+    flip: bool = True,
+    rotation: float = 0.05,
+    zoom: float = 0.1,
+    contrast: float = 0.1,
+    random_state: int | np.random.Generator | None = None,
+) -> keras.Sequential:
     """A ``keras.Sequential`` of random flip, rotation, zoom and contrast, seeded.
 
     Each layer gets its own seed, drawn with :func:`pmed_utils.reproducibility.derive_seed`

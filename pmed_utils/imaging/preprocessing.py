@@ -76,16 +76,20 @@ def check_images(images: np.ndarray, param: str = "images", func: str | None = N
     if np.isnan(arr).any():
         raise ValueError(f"{where} contains {int(np.isnan(arr).sum())} NaN pixel(s); fix or drop those images.")
     if arr.min() < 0 or arr.max() > 1:
-        raise ValueError(f"{where} is float but not in [0, 1] (range {arr.min():.3g} to {arr.max():.3g}); "
-                         "pass uint8 images or scale them first.")
+        raise ValueError(
+            f"{where} is float but not in [0, 1] (range {arr.min():.3g} to {arr.max():.3g}); "
+            "pass uint8 images or scale them first."
+        )
     return arr
 
 
-@validate_params({
-    "images": ["array-like"],
-    "size": [Interval(numbers.Integral, 1, None), None],
-    "channels": [Options({1, 3})],
-})
+@validate_params(
+    {
+        "images": ["array-like"],
+        "size": [Interval(numbers.Integral, 1, None), None],
+        "channels": [Options({1, 3})],
+    }
+)
 def to_model_input(images: np.ndarray, size: int | None = None, channels: int = 1) -> np.ndarray:
     """Scale to [0, 1] float32, optionally resize to ``size``×``size``, and set the channel count.
 
@@ -121,10 +125,12 @@ def to_model_input(images: np.ndarray, size: int | None = None, channels: int = 
     return x.astype(np.float32)
 
 
-@validate_params({"images": ["mapping"], "size": [Interval(numbers.Integral, 1, None), None],
-                  "channels": [Options({1, 3})]})
-def model_inputs_by_split(images: dict[str, np.ndarray], size: int | None = None,
-                          channels: int = 1) -> dict[str, np.ndarray]:
+@validate_params(
+    {"images": ["mapping"], "size": [Interval(numbers.Integral, 1, None), None], "channels": [Options({1, 3})]}
+)
+def model_inputs_by_split(
+    images: dict[str, np.ndarray], size: int | None = None, channels: int = 1
+) -> dict[str, np.ndarray]:
     """:func:`to_model_input` applied to every split of a dataset.
 
     Parameters
@@ -181,23 +187,32 @@ def balanced_class_weights(labels: ArrayLike) -> dict[int, float]:
     y = check_binary_labels(labels, "labels", func="balanced_class_weights")
     counts = np.bincount(y, minlength=2)
     if counts.min() == 0:
-        warn_degenerate("balanced_class_weights",
-                        f"the labels hold only one class (counts {counts.tolist()}, no lesion / lesion)")
+        warn_degenerate(
+            "balanced_class_weights", f"the labels hold only one class (counts {counts.tolist()}, no lesion / lesion)"
+        )
         return {0: float("nan"), 1: float("nan")}
     return {k: float(len(y) / (2 * counts[k])) for k in (0, 1)}
 
 
-@validate_params({
-    "x": ["array-like"],
-    "y": ["array-like"],
-    "batch_size": [Interval(numbers.Integral, 1, None)],
-    "shuffle": ["boolean"],
-    "augment": ["callable", None],
-    "random_state": ["random_state"],
-})
-def make_dataset(x: np.ndarray, y: ArrayLike, *, batch_size: int = 32, shuffle: bool = False,
-                 augment: keras.layers.Layer | None = None,
-                 random_state: int | np.random.Generator | None = None) -> tf.data.Dataset:
+@validate_params(
+    {
+        "x": ["array-like"],
+        "y": ["array-like"],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "shuffle": ["boolean"],
+        "augment": ["callable", None],
+        "random_state": ["random_state"],
+    }
+)
+def make_dataset(
+    x: np.ndarray,
+    y: ArrayLike,
+    *,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    augment: keras.layers.Layer | None = None,
+    random_state: int | np.random.Generator | None = None,
+) -> tf.data.Dataset:
     """A batched, prefetched ``tf.data.Dataset`` of (image, label), optionally shuffled and augmented.
 
     Parameters

@@ -26,11 +26,16 @@ def _compile(model, learning_rate: float):
 
 
 def _check_input_shape(input_shape: tuple, func: str, min_side: int = 1) -> tuple[int, int, int]:
-    if (len(input_shape) != 3 or not all(isinstance(v, (int, numbers.Integral)) and not isinstance(v, bool)
-                                         for v in input_shape)
-            or input_shape[2] not in (1, 3) or min(input_shape[:2]) < min_side):
-        raise ValueError(f"The 'input_shape' parameter of {func} must be (height, width, channels) with sides of "
-                         f"at least {min_side} pixels and 1 or 3 channels; got {input_shape!r}.")
+    if (
+        len(input_shape) != 3
+        or not all(isinstance(v, (int, numbers.Integral)) and not isinstance(v, bool) for v in input_shape)
+        or input_shape[2] not in (1, 3)
+        or min(input_shape[:2]) < min_side
+    ):
+        raise ValueError(
+            f"The 'input_shape' parameter of {func} must be (height, width, channels) with sides of "
+            f"at least {min_side} pixels and 1 or 3 channels; got {input_shape!r}."
+        )
     height, width, channels = (int(v) for v in input_shape)
     return height, width, channels
 
@@ -80,15 +85,22 @@ def seed_cnn(input_shape: tuple[int, int, int] = (64, 64, 3), learning_rate: flo
     return _compile(model, learning_rate)
 
 
-@validate_params({
-    "input_shape": [tuple],
-    "filters": [tuple],
-    "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-    "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-    "batch_norm_momentum": [Interval(numbers.Real, 0, 1, closed="neither")],
-})
-def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[int, ...] = (32, 64, 128),
-              dropout: float = 0.3, learning_rate: float = 1e-3, batch_norm_momentum: float = 0.9) -> keras.Model:
+@validate_params(
+    {
+        "input_shape": [tuple],
+        "filters": [tuple],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_norm_momentum": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def small_cnn(
+    input_shape: tuple[int, int, int] = (28, 28, 1),
+    filters: tuple[int, ...] = (32, 64, 128),
+    dropout: float = 0.3,
+    learning_rate: float = 1e-3,
+    batch_norm_momentum: float = 0.9,
+) -> keras.Model:
     """A stronger small CNN: conv blocks with batch normalization, global average pooling, dropout.
 
     Each block is Conv–BN–ReLU twice then 2×2 max pooling. Global average pooling
@@ -128,8 +140,9 @@ def small_cnn(input_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[in
     128
     """
     if not filters or not all(isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0 for f in filters):
-        raise ValueError(f"The 'filters' parameter of small_cnn must be a non-empty tuple of positive ints; "
-                         f"got {filters!r}.")
+        raise ValueError(
+            f"The 'filters' parameter of small_cnn must be a non-empty tuple of positive ints; got {filters!r}."
+        )
     input_shape = _check_input_shape(input_shape, "small_cnn", min_side=2 ** (len(filters) - 1))
     keras = keras_module()
     inputs = keras.Input(input_shape)
@@ -186,8 +199,9 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> str:
         raise TypeError(f"The 'model' parameter of save_model must be a keras.Model; got {type(model).__name__}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"The 'path' parameter of save_model points into a missing folder {folder}; "
-                                "create it first.")
+        raise FileNotFoundError(
+            f"The 'path' parameter of save_model points into a missing folder {folder}; create it first."
+        )
     model.save(path)
     return path
 

@@ -104,30 +104,49 @@ class CVEnsemble:
     def fold_summary(self) -> pd.DataFrame:
         """One row per fold: epochs run, best epoch (1-based), its held-out AUC, early stop, seconds."""
         return pd.DataFrame(
-            [{"epochs": h.n_epochs, "best_epoch": h.best_epoch, "held_out_auc": h.best_val_auc,
-              "stopped_early": h.stopped_early, "train_seconds": h.train_seconds} for h in self.histories],
+            [
+                {
+                    "epochs": h.n_epochs,
+                    "best_epoch": h.best_epoch,
+                    "held_out_auc": h.best_val_auc,
+                    "stopped_early": h.stopped_early,
+                    "train_seconds": h.train_seconds,
+                }
+                for h in self.histories
+            ],
             index=pd.RangeIndex(len(self.histories), name="fold"),
         )
 
 
-@validate_params({
-    "build_model": ["callable"],
-    "x": ["array-like"],
-    "y": ["array-like"],
-    "n_folds": [Interval(numbers.Integral, 2, None)],
-    "epochs": [Interval(numbers.Integral, 1, None)],
-    "patience": [Interval(numbers.Integral, 1, None)],
-    "batch_size": [Interval(numbers.Integral, 1, None)],
-    "augment": ["callable", None],
-    "random_state": ["random_state"],
-    "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
-    "progress": ["boolean"],
-})
-def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLike, *, n_folds: int = 5,
-                      epochs: int = 20, patience: int = 5, batch_size: int = 32,
-                      augment: keras.layers.Layer | None = None,
-                      random_state: int | np.random.Generator | None = None,
-                      max_seconds: float | None = None, progress: bool = True) -> CVEnsemble:
+@validate_params(
+    {
+        "build_model": ["callable"],
+        "x": ["array-like"],
+        "y": ["array-like"],
+        "n_folds": [Interval(numbers.Integral, 2, None)],
+        "epochs": [Interval(numbers.Integral, 1, None)],
+        "patience": [Interval(numbers.Integral, 1, None)],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "augment": ["callable", None],
+        "random_state": ["random_state"],
+        "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "progress": ["boolean"],
+    }
+)
+def train_cv_ensemble(
+    build_model: Callable[[], Any],
+    x: np.ndarray,
+    y: ArrayLike,
+    *,
+    n_folds: int = 5,
+    epochs: int = 20,
+    patience: int = 5,
+    batch_size: int = 32,
+    augment: keras.layers.Layer | None = None,
+    random_state: int | np.random.Generator | None = None,
+    max_seconds: float | None = None,
+    progress: bool = True,
+) -> CVEnsemble:
     """Train one model per stratified fold of (x, y), early-stopped on that fold; return the ensemble.
 
     Every model gets the same epoch budget (``epochs``, ``patience``), so the
@@ -197,11 +216,15 @@ def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLik
     n_folds = int(n_folds)
     counts = np.bincount(y, minlength=2)
     if counts.min() < n_folds:
-        raise ValueError(f"{func} needs at least n_folds={n_folds} images of each class so that every fold has "
-                         f"both; got {counts.tolist()} (no lesion, lesion). Use fewer folds.")
+        raise ValueError(
+            f"{func} needs at least n_folds={n_folds} images of each class so that every fold has "
+            f"both; got {counts.tolist()} (no lesion, lesion). Use fewer folds."
+        )
     if hasattr(build_model, "fit"):  # a model itself is callable too
-        raise TypeError(f"The 'build_model' parameter of {func} must be a function returning a fresh compiled "
-                        f"model; got {type(build_model).__name__}.")
+        raise TypeError(
+            f"The 'build_model' parameter of {func} must be a function returning a fresh compiled "
+            f"model; got {type(build_model).__name__}."
+        )
     keras = keras_module()
     rng = check_random_state(random_state, func=func)
     split_seed = derive_seed(rng)
@@ -216,17 +239,29 @@ def train_cv_ensemble(build_model: Callable[[], Any], x: np.ndarray, y: ArrayLik
         model = build_model()
         if k == 0:
             if not isinstance(model, keras.Model):
-                raise TypeError(f"The 'build_model' parameter of {func} must return a keras.Model; it returned "
-                                f"{type(model).__name__}.")
+                raise TypeError(
+                    f"The 'build_model' parameter of {func} must return a keras.Model; it returned "
+                    f"{type(model).__name__}."
+                )
             _check_model_input(model, x, "x", func=func)
         remaining = None if max_seconds is None else max_seconds - (time.perf_counter() - start)
         try:
             if remaining is not None and remaining <= 0:
                 raise TrainingTimeoutError("no time left")
             history = train_classifier(
-                model, x[train], y[train], x[held_out], y[held_out], epochs=epochs, patience=patience,
-                batch_size=batch_size, augment=augment, class_weight=balanced_class_weights(y[train]),
-                random_state=fold_seeds[k], max_seconds=remaining, progress=False,
+                model,
+                x[train],
+                y[train],
+                x[held_out],
+                y[held_out],
+                epochs=epochs,
+                patience=patience,
+                batch_size=batch_size,
+                augment=augment,
+                class_weight=balanced_class_weights(y[train]),
+                random_state=fold_seeds[k],
+                max_seconds=remaining,
+                progress=False,
             )
         except TrainingTimeoutError:
             raise TrainingTimeoutError(

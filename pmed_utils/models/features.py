@@ -33,7 +33,13 @@ from pmed_utils.validation import (
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["classical_models", "compare_feature_models", "extract_features", "feature_extractor", "fit_classical_models"]
+__all__ = [
+    "classical_models",
+    "compare_feature_models",
+    "extract_features",
+    "feature_extractor",
+    "fit_classical_models",
+]
 
 
 @validate_params({"model": ["callable"], "layer": ["str"]})
@@ -62,17 +68,19 @@ def feature_extractor(model: keras.Model, layer: str = "features") -> keras.Mode
     _check_model(model, "feature_extractor")
     names = [lay.name for lay in model.layers]
     if layer not in names:
-        raise ValueError(f"The 'layer' parameter of feature_extractor must name a layer of {model.name}; "
-                         f"got {layer!r}, it has {names}.")
+        raise ValueError(
+            f"The 'layer' parameter of feature_extractor must name a layer of {model.name}; "
+            f"got {layer!r}, it has {names}."
+        )
     # A one-element list of inputs makes Keras warn on every call that the structure differs.
     inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
     return keras.Model(inputs, model.get_layer(layer).output, name=f"{model.name}_features")
 
 
-@validate_params({"model": ["callable"], "x": ["array-like"], "layer": ["str"],
-                  "batch_size": [Interval(numbers.Integral, 1, None)]})
-def extract_features(model: keras.Model, x: np.ndarray, layer: str = "features",
-                     batch_size: int = 256) -> np.ndarray:
+@validate_params(
+    {"model": ["callable"], "x": ["array-like"], "layer": ["str"], "batch_size": [Interval(numbers.Integral, 1, None)]}
+)
+def extract_features(model: keras.Model, x: np.ndarray, layer: str = "features", batch_size: int = 256) -> np.ndarray:
     """Penultimate-layer features of a trained CNN, one vector per image.
 
     Parameters
@@ -133,8 +141,9 @@ def classical_models(random_state: int | np.random.Generator | None = None) -> d
 
 
 @validate_params({"features": ["array-like"], "y": ["array-like"], "random_state": ["random_state"]})
-def fit_classical_models(features: ArrayLike, y: ArrayLike,
-                         random_state: int | np.random.Generator | None = None) -> dict:
+def fit_classical_models(
+    features: ArrayLike, y: ArrayLike, random_state: int | np.random.Generator | None = None
+) -> dict:
     """Fit every model of :func:`classical_models` on (features, y) and return them by name.
 
     Parameters
@@ -169,26 +178,37 @@ def fit_classical_models(features: ArrayLike, y: ArrayLike,
     check_same_length((features, "features"), (y, "y"), func=func)
     counts = np.bincount(y, minlength=2)
     if counts.min() < 3:
-        raise ValueError(f"The 'y' parameter of {func} must hold at least 3 images of each class (the SVM's "
-                         f"probabilities come from 3-fold cross-validation); got counts {counts.tolist()} "
-                         "(no lesion, lesion).")
+        raise ValueError(
+            f"The 'y' parameter of {func} must hold at least 3 images of each class (the SVM's "
+            f"probabilities come from 3-fold cross-validation); got counts {counts.tolist()} "
+            "(no lesion, lesion)."
+        )
     return {name: model.fit(features, y) for name, model in classical_models(random_state).items()}
 
 
-@validate_params({
-    "model": ["callable"],
-    "x_train": ["array-like"],
-    "y_train": ["array-like"],
-    "x_test": ["array-like"],
-    "layer": ["str"],
-    "pixel_baseline": ["boolean"],
-    "random_state": ["random_state"],
-    "head_name": ["str"],
-})
-def compare_feature_models(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike, x_test: np.ndarray, *,
-                           layer: str = "features", pixel_baseline: bool = False,
-                           random_state: int | np.random.Generator | None = None,
-                           head_name: str = "CNN head") -> dict[str, np.ndarray]:
+@validate_params(
+    {
+        "model": ["callable"],
+        "x_train": ["array-like"],
+        "y_train": ["array-like"],
+        "x_test": ["array-like"],
+        "layer": ["str"],
+        "pixel_baseline": ["boolean"],
+        "random_state": ["random_state"],
+        "head_name": ["str"],
+    }
+)
+def compare_feature_models(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: ArrayLike,
+    x_test: np.ndarray,
+    *,
+    layer: str = "features",
+    pixel_baseline: bool = False,
+    random_state: int | np.random.Generator | None = None,
+    head_name: str = "CNN head",
+) -> dict[str, np.ndarray]:
     """Test-set lesion scores of the CNN's own head and of classical models fitted on its features.
 
     The seed's §3.1 steps 2–3: the penultimate-layer activations of a trained

@@ -123,32 +123,48 @@ def _check_class_weight(class_weight: dict | None, func: str) -> dict[int, float
     if class_weight is None:
         return None
     if set(class_weight) != {0, 1} or not all(
-            isinstance(w, numbers.Real) and np.isfinite(float(w)) and float(w) > 0 for w in class_weight.values()):
-        raise ValueError(f"The 'class_weight' parameter of {func} must map each class 0 and 1 to a positive "
-                         f"finite weight (e.g. balanced_class_weights(y_train)); got {class_weight!r}.")
+        isinstance(w, numbers.Real) and np.isfinite(float(w)) and float(w) > 0 for w in class_weight.values()
+    ):
+        raise ValueError(
+            f"The 'class_weight' parameter of {func} must map each class 0 and 1 to a positive "
+            f"finite weight (e.g. balanced_class_weights(y_train)); got {class_weight!r}."
+        )
     return {int(k): float(v) for k, v in class_weight.items()}
 
 
-@validate_params({
-    "model": ["callable"],
-    "x_train": ["array-like"],
-    "y_train": ["array-like"],
-    "x_val": ["array-like"],
-    "y_val": ["array-like"],
-    "epochs": [Interval(numbers.Integral, 1, None)],
-    "batch_size": [Interval(numbers.Integral, 1, None)],
-    "patience": [Interval(numbers.Integral, 1, None)],
-    "augment": ["callable", None],
-    "class_weight": ["mapping", None],
-    "random_state": ["random_state"],
-    "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
-    "progress": ["boolean"],
-})
-def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike, x_val: np.ndarray,
-                     y_val: ArrayLike, *, epochs: int = 20, batch_size: int = 32, patience: int = 5,
-                     augment: keras.layers.Layer | None = None, class_weight: dict | None = None,
-                     random_state: int | np.random.Generator | None = None, max_seconds: float | None = None,
-                     progress: bool = True) -> TrainingHistory:
+@validate_params(
+    {
+        "model": ["callable"],
+        "x_train": ["array-like"],
+        "y_train": ["array-like"],
+        "x_val": ["array-like"],
+        "y_val": ["array-like"],
+        "epochs": [Interval(numbers.Integral, 1, None)],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "patience": [Interval(numbers.Integral, 1, None)],
+        "augment": ["callable", None],
+        "class_weight": ["mapping", None],
+        "random_state": ["random_state"],
+        "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "progress": ["boolean"],
+    }
+)
+def train_classifier(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: ArrayLike,
+    x_val: np.ndarray,
+    y_val: ArrayLike,
+    *,
+    epochs: int = 20,
+    batch_size: int = 32,
+    patience: int = 5,
+    augment: keras.layers.Layer | None = None,
+    class_weight: dict | None = None,
+    random_state: int | np.random.Generator | None = None,
+    max_seconds: float | None = None,
+    progress: bool = True,
+) -> TrainingHistory:
     """Fit a compiled binary Keras model for at most ``epochs`` epochs, stopping early on validation AUC.
 
     Training stops after ``epochs`` epochs, or earlier once the validation AUC
@@ -237,16 +253,25 @@ def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike
     class_weight = _check_class_weight(class_weight, func)
     seed = derive_seed(random_state, func=func)
     keras.utils.set_random_seed(seed)
-    train_ds = make_dataset(x_train, y_train, batch_size=int(batch_size), shuffle=True, augment=augment,
-                            random_state=seed)
+    train_ds = make_dataset(
+        x_train, y_train, batch_size=int(batch_size), shuffle=True, augment=augment, random_state=seed
+    )
     val_ds = make_dataset(x_val, y_val, batch_size=256)
-    stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=int(patience),
-                                            restore_best_weights=True)
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_auc", mode="max", patience=int(patience), restore_best_weights=True
+    )
     guard = _safety_time_limit(max_seconds)
     callbacks = [stopper, guard] + ([keras_progress_callback(model.name)] if progress else [])
     start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=int(epochs), class_weight=class_weight,
-                        callbacks=callbacks, verbose=0, shuffle=False)  # tf.data shuffles
+    history = model.fit(
+        train_ds,
+        validation_data=val_ds,
+        epochs=int(epochs),
+        class_weight=class_weight,
+        callbacks=callbacks,
+        verbose=0,
+        shuffle=False,
+    )  # tf.data shuffles
     seconds = time.perf_counter() - start
     if guard.timed_out:
         raise TrainingTimeoutError(
@@ -261,8 +286,15 @@ def train_classifier(model: keras.Model, x_train: np.ndarray, y_train: ArrayLike
     if not np.isfinite(val_auc).any():
         warn_degenerate(func, "the validation AUC is undefined at every epoch")
     best = int(np.nanargmax(val_auc)) + 1 if np.isfinite(val_auc).any() else len(table)
-    return TrainingHistory(table, best_epoch=best, stopped_early=len(table) < epochs, max_epochs=int(epochs),
-                           patience=int(patience), seed=seed, train_seconds=float(seconds))
+    return TrainingHistory(
+        table,
+        best_epoch=best,
+        stopped_early=len(table) < epochs,
+        max_epochs=int(epochs),
+        patience=int(patience),
+        seed=seed,
+        train_seconds=float(seconds),
+    )
 
 
 def _safety_time_limit(max_seconds: float | None):
@@ -309,11 +341,13 @@ def _check_model_input(model, x, param: str, func: str = "train_classifier") -> 
     return x.astype(np.float32, copy=False)
 
 
-@validate_params({
-    "model": ["callable"],
-    "x": ["array-like"],
-    "batch_size": [Interval(numbers.Integral, 1, None)],
-})
+@validate_params(
+    {
+        "model": ["callable"],
+        "x": ["array-like"],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+    }
+)
 def predict_scores(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
     """The model's predicted probability of a lesion for each image.
 
@@ -351,5 +385,6 @@ def predict_in_batches(model, x: np.ndarray, batch_size: int = 256) -> np.ndarra
     """
     if len(x) == 0:
         return np.zeros((0,) + tuple(model.output_shape[1:]), np.float32)
-    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
-                           for i in range(0, len(x), batch_size)])
+    return np.concatenate(
+        [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    )

@@ -110,14 +110,18 @@ def _check_patients(patients: pd.DataFrame, func: str, genetic: bool) -> pd.Data
         values = pd.to_numeric(patients[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values <= 0)
         if bad.any():
-            raise ValueError(f"The 'patients' parameter of {func} must have finite {col} > 0; "
-                             f"got {patients[col].to_numpy()[bad][:3].tolist()} "
-                             f"(rows {np.flatnonzero(bad)[:3].tolist()}).")
+            raise ValueError(
+                f"The 'patients' parameter of {func} must have finite {col} > 0; "
+                f"got {patients[col].to_numpy()[bad][:3].tolist()} "
+                f"(rows {np.flatnonzero(bad)[:3].tolist()})."
+            )
     for col in ("enzyme_inducer", "amiodarone"):
         ok = patients[col].isin([0, 1, True, False]).to_numpy()
         if not ok.all():
-            raise ValueError(f"The 'patients' parameter of {func} must have {col} coded 0/1; "
-                             f"got {patients[col].to_numpy()[~ok][:3].tolist()}.")
+            raise ValueError(
+                f"The 'patients' parameter of {func} must have {col} coded 0/1; "
+                f"got {patients[col].to_numpy()[~ok][:3].tolist()}."
+            )
     allowed: dict[str, tuple[str, ...]] = {"race": _RACES}
     if genetic:
         allowed["cyp2c9"] = CYP2C9_DIPLOTYPES + ("unknown",)
@@ -125,18 +129,23 @@ def _check_patients(patients: pd.DataFrame, func: str, genetic: bool) -> pd.Data
     for col, values in allowed.items():
         ok = patients[col].isin(values).to_numpy()
         if not ok.all():
-            raise ValueError(f"The 'patients' parameter of {func} must have {col} in {list(values)}; "
-                             f"got {sorted(set(map(str, patients[col].to_numpy()[~ok])))[:5]}.")
+            raise ValueError(
+                f"The 'patients' parameter of {func} must have {col} in {list(values)}; "
+                f"got {sorted(set(map(str, patients[col].to_numpy()[~ok])))[:5]}."
+            )
     return patients
 
 
 def _linear_part(patients: pd.DataFrame, coef: Mapping[str, float]) -> np.ndarray:
     decades = np.floor(patients["age"].to_numpy(dtype=float) / 10)
-    s = (coef["intercept"] + coef["age_decades"] * decades
-         + coef["height_cm"] * patients["height_cm"].to_numpy(dtype=float)
-         + coef["weight_kg"] * patients["weight_kg"].to_numpy(dtype=float)
-         + coef["enzyme_inducer"] * patients["enzyme_inducer"].to_numpy(dtype=float)
-         + coef["amiodarone"] * patients["amiodarone"].to_numpy(dtype=float))
+    s = (
+        coef["intercept"]
+        + coef["age_decades"] * decades
+        + coef["height_cm"] * patients["height_cm"].to_numpy(dtype=float)
+        + coef["weight_kg"] * patients["weight_kg"].to_numpy(dtype=float)
+        + coef["enzyme_inducer"] * patients["enzyme_inducer"].to_numpy(dtype=float)
+        + coef["amiodarone"] * patients["amiodarone"].to_numpy(dtype=float)
+    )
     race = patients["race"].to_numpy()
     for r in ("asian", "black", "mixed"):
         s = s + coef[f"race_{r}"] * (race == r)
@@ -302,8 +311,14 @@ def iwpc_clinical_dose(patients: pd.DataFrame) -> np.ndarray:
     return np.clip(_linear_part(patients, IWPC_CLINICAL), 0, None) ** 2
 
 
-@validate_params({"patients": ["dataframe"], "residual_sd": [Interval(numbers.Real, 0, 3)],
-                  "star8_like": [Options({"*1", "*2", "*3"})], "random_state": ["random_state"]})
+@validate_params(
+    {
+        "patients": ["dataframe"],
+        "residual_sd": [Interval(numbers.Real, 0, 3)],
+        "star8_like": [Options({"*1", "*2", "*3"})],
+        "random_state": ["random_state"],
+    }
+)
 def simulate_warfarin_dose(
     patients: pd.DataFrame,
     *,
@@ -357,14 +372,20 @@ def simulate_warfarin_dose(
     star8 = expected - (base + _genetic_part(patients, "*1"))
     noise = rng.normal(0.0, float(residual_sd), len(patients)) if residual_sd > 0 else np.zeros(len(patients))
     root = np.maximum(expected + noise, 1.0)
-    return pd.DataFrame({"dose": root**2, "sqrt_dose_expected": expected, "star8_effect": star8,
-                         "noise": noise}, index=patients.index)
+    return pd.DataFrame(
+        {"dose": root**2, "sqrt_dose_expected": expected, "star8_effect": star8, "noise": noise}, index=patients.index
+    )
 
 
 def _design(patients: pd.DataFrame, include_star8: bool) -> np.ndarray:
     decades = np.floor(patients["age"].to_numpy(dtype=float) / 10)
-    cols = [decades, patients["height_cm"].to_numpy(dtype=float), patients["weight_kg"].to_numpy(dtype=float),
-            patients["enzyme_inducer"].to_numpy(dtype=float), patients["amiodarone"].to_numpy(dtype=float)]
+    cols = [
+        decades,
+        patients["height_cm"].to_numpy(dtype=float),
+        patients["weight_kg"].to_numpy(dtype=float),
+        patients["enzyme_inducer"].to_numpy(dtype=float),
+        patients["amiodarone"].to_numpy(dtype=float),
+    ]
     race = patients["race"].to_numpy()
     cols += [(race == r).astype(float) for r in ("asian", "black", "mixed")]
     vk = patients["vkorc1"].to_numpy()
@@ -410,10 +431,16 @@ class LearnedDoseModel:
     (120,)
     """
 
-    @validate_params({"method": [Options({"ridge", "gradient_boosting"})], "include_star8": ["boolean"],
-                      "random_state": ["random_state"]})
-    def __init__(self, method: str = "ridge", include_star8: bool = True,
-                 random_state: int | np.random.Generator | None = None) -> None:
+    @validate_params(
+        {
+            "method": [Options({"ridge", "gradient_boosting"})],
+            "include_star8": ["boolean"],
+            "random_state": ["random_state"],
+        }
+    )
+    def __init__(
+        self, method: str = "ridge", include_star8: bool = True, random_state: int | np.random.Generator | None = None
+    ) -> None:
         self.method = method
         self.include_star8 = include_star8
         self.random_state = random_state
@@ -421,8 +448,10 @@ class LearnedDoseModel:
     def fit(self, patients: pd.DataFrame, dose: ArrayLike) -> LearnedDoseModel:
         """Fit on patients (columns as for :func:`iwpc_pharmacogenetic_dose`) and their weekly doses (> 0)."""
         if not isinstance(patients, pd.DataFrame):
-            raise InvalidParameterError("The 'patients' parameter of LearnedDoseModel.fit must be a pandas "
-                                        f"DataFrame; got {type(patients).__name__}.")
+            raise InvalidParameterError(
+                "The 'patients' parameter of LearnedDoseModel.fit must be a pandas "
+                f"DataFrame; got {type(patients).__name__}."
+            )
         _check_patients(patients, "LearnedDoseModel.fit", genetic=True)
         y = _check_doses(dose, "dose", "LearnedDoseModel.fit")
         check_same_length((patients, "patients"), (y, "dose"), func="LearnedDoseModel.fit")
@@ -435,8 +464,13 @@ class LearnedDoseModel:
         else:
             from sklearn.ensemble import GradientBoostingRegressor
 
-            model = GradientBoostingRegressor(n_estimators=150, learning_rate=0.05, max_depth=3,
-                                              subsample=0.8, random_state=derive_seed(self.random_state))
+            model = GradientBoostingRegressor(
+                n_estimators=150,
+                learning_rate=0.05,
+                max_depth=3,
+                subsample=0.8,
+                random_state=derive_seed(self.random_state),
+            )
         self.model_ = model.fit(_design(patients, self.include_star8), np.sqrt(y))
         return self
 
@@ -445,8 +479,10 @@ class LearnedDoseModel:
         if not hasattr(self, "model_"):
             raise RuntimeError("LearnedDoseModel: call fit before predict.")
         if not isinstance(patients, pd.DataFrame):
-            raise InvalidParameterError("The 'patients' parameter of LearnedDoseModel.predict must be a pandas "
-                                        f"DataFrame; got {type(patients).__name__}.")
+            raise InvalidParameterError(
+                "The 'patients' parameter of LearnedDoseModel.predict must be a pandas "
+                f"DataFrame; got {type(patients).__name__}."
+            )
         _check_patients(patients, "LearnedDoseModel.predict", genetic=True)
         return np.clip(self.model_.predict(_design(patients, self.include_star8)), 0, None) ** 2
 
@@ -461,8 +497,9 @@ def _check_doses(values, param: str, func: str) -> np.ndarray:
     if not np.isfinite(x).all():
         raise ValueError(f"The '{param}' parameter of {func} must be finite; it has NaN or infinity.")
     if (x < 0).any():
-        raise ValueError(f"The '{param}' parameter of {func} must hold doses >= 0 mg/week; "
-                         f"got {x[x < 0][:3].tolist()}.")
+        raise ValueError(
+            f"The '{param}' parameter of {func} must hold doses >= 0 mg/week; got {x[x < 0][:3].tolist()}."
+        )
     return x
 
 
@@ -542,8 +579,9 @@ def compare_dosing(true_dose: ArrayLike, predictions: dict, groups: ArrayLike | 
     for name, values in predictions.items():
         p = _check_doses(values, "predictions", func)
         if len(p) != len(y):
-            raise ValueError(f"The 'predictions' parameter of {func}: {name!r} has {len(p)} doses; "
-                             f"'true_dose' has {len(y)}.")
+            raise ValueError(
+                f"The 'predictions' parameter of {func}: {name!r} has {len(p)} doses; 'true_dose' has {len(y)}."
+            )
         preds[str(name)] = p
     masks = {"overall": np.ones(len(y), dtype=bool)}
     if groups is not None:

@@ -35,8 +35,7 @@ PGX_ALLELE_FREQUENCIES: dict[str, dict[str, float]] = {
     "CHB": {"cyp2c9_2": 0.001, "cyp2c9_3": 0.034, "cyp2c9_8": 0.000, "vkorc1_a": 0.885},
 }
 
-CYP2C9_DIPLOTYPES = ("*1/*1", "*1/*2", "*1/*3", "*1/*8", "*2/*2", "*2/*3", "*2/*8",
-                     "*3/*3", "*3/*8", "*8/*8")
+CYP2C9_DIPLOTYPES = ("*1/*1", "*1/*2", "*1/*3", "*1/*8", "*2/*2", "*2/*3", "*2/*8", "*3/*3", "*3/*8", "*8/*8")
 VKORC1_GENOTYPES = ("G/G", "A/G", "A/A")
 
 _STARS = np.array(["*1", "*2", "*3", "*8"])
@@ -47,8 +46,10 @@ def _check_frequencies(freqs: dict, populations: set[str]) -> dict[str, dict[str
     where = "The 'allele_frequencies' parameter of simulate_pharmacogenes"
     missing = sorted(populations - set(freqs))
     if missing:
-        raise ValueError(f"{where} has no frequencies for the population(s) {missing}; "
-                         f"give a dict per population with keys {list(_FREQ_KEYS)}.")
+        raise ValueError(
+            f"{where} has no frequencies for the population(s) {missing}; "
+            f"give a dict per population with keys {list(_FREQ_KEYS)}."
+        )
     out = {}
     for pop in populations:
         row = freqs[pop]
@@ -59,14 +60,14 @@ def _check_frequencies(freqs: dict, populations: set[str]) -> dict[str, dict[str
             raise ValueError(f"{where} must hold frequencies in [0, 1]; got {row!r} for {pop!r}.")
         star_sum = values["cyp2c9_2"] + values["cyp2c9_3"] + values["cyp2c9_8"]
         if star_sum > 1:
-            raise ValueError(f"{where}: the CYP2C9 *2, *3 and *8 frequencies of {pop!r} sum to "
-                             f"{star_sum:g} > 1.")
+            raise ValueError(f"{where}: the CYP2C9 *2, *3 and *8 frequencies of {pop!r} sum to {star_sum:g} > 1.")
         out[pop] = values
     return out
 
 
-@validate_params({"samples": ["dataframe", object], "allele_frequencies": ["mapping", None],
-                  "random_state": ["random_state"]})
+@validate_params(
+    {"samples": ["dataframe", object], "allele_frequencies": ["mapping", None], "random_state": ["random_state"]}
+)
 def simulate_pharmacogenes(
     samples: pd.DataFrame,
     *,
@@ -109,13 +110,16 @@ def simulate_pharmacogenes(
     if not isinstance(samples, pd.DataFrame):
         inner = getattr(samples, "samples", None)
         if not isinstance(inner, pd.DataFrame):
-            raise TypeError("The 'samples' parameter of simulate_pharmacogenes must be a DataFrame or a Cohort; "
-                            f"got {type(samples).__name__}.")
+            raise TypeError(
+                "The 'samples' parameter of simulate_pharmacogenes must be a DataFrame or a Cohort; "
+                f"got {type(samples).__name__}."
+            )
         samples = inner
     check_columns(samples, "samples", ["population"], func="simulate_pharmacogenes")
     pops = samples["population"].astype(str).to_numpy()
-    freqs = _check_frequencies(allele_frequencies if allele_frequencies is not None else PGX_ALLELE_FREQUENCIES,
-                               set(pops))
+    freqs = _check_frequencies(
+        allele_frequencies if allele_frequencies is not None else PGX_ALLELE_FREQUENCIES, set(pops)
+    )
     rng = check_random_state(random_state, func="simulate_pharmacogenes")
     n = len(samples)
     hap = np.empty((n, 2), dtype=int)  # index into _STARS
@@ -123,8 +127,7 @@ def simulate_pharmacogenes(
     for pop in sorted(set(pops)):
         rows = np.flatnonzero(pops == pop)
         f = freqs[pop]
-        p = np.array([1 - f["cyp2c9_2"] - f["cyp2c9_3"] - f["cyp2c9_8"],
-                      f["cyp2c9_2"], f["cyp2c9_3"], f["cyp2c9_8"]])
+        p = np.array([1 - f["cyp2c9_2"] - f["cyp2c9_3"] - f["cyp2c9_8"], f["cyp2c9_2"], f["cyp2c9_3"], f["cyp2c9_8"]])
         p = np.clip(p, 0, None)
         hap[rows] = rng.choice(4, size=(len(rows), 2), p=p / p.sum())
         vk[rows] = rng.binomial(2, f["vkorc1_a"], size=len(rows))

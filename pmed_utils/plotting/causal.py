@@ -54,15 +54,17 @@ def plot_qini(curves: QiniCurve | Mapping[str, QiniCurve], ax: Axes | None = Non
         (line,) = ax.plot(curve.fraction, curve.gain, label=label, **kwargs)
         ax.plot([0, 1], [0, curve.gain[-1]], ls=":", lw=1, color=line.get_color())
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xlabel="Fraction of people treated (highest predicted benefit first)",
-           ylabel="Cumulative gain per person", title=ax.get_title() or "Qini curves")
+    ax.set(
+        xlabel="Fraction of people treated (highest predicted benefit first)",
+        ylabel="Cumulative gain per person",
+        title=ax.get_title() or "Qini curves",
+    )
     ax.legend(fontsize="small")
     return ax
 
 
 @validate_params({"cate_true": ["array-like"], "estimates": ["mapping"], "ax": [Axes, None]})
-def plot_cate_vs_truth(cate_true: Any, estimates: Mapping[str, Any], ax: Axes | None = None,
-                       **kwargs: Any) -> Axes:
+def plot_cate_vs_truth(cate_true: Any, estimates: Mapping[str, Any], ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Scatter each learner's estimated effects against the true effects, with the identity line.
 
     Parameters
@@ -99,16 +101,17 @@ def plot_cate_vs_truth(cate_true: Any, estimates: Mapping[str, Any], ax: Axes | 
     finite = finite[np.isfinite(finite)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="estimate = truth")
-    ax.set(xlabel="True effect", ylabel="Estimated effect",
-           title=ax.get_title() or "Individual effects against the truth")
+    ax.set(
+        xlabel="True effect", ylabel="Estimated effect", title=ax.get_title() or "Individual effects against the truth"
+    )
     ax.legend(fontsize="small", markerscale=2)
     return ax
 
 
-@validate_params({"estimates": ["mapping"], "truth": [Interval(numbers.Real, None, None), None],
-                  "ax": [Axes, None]})
-def plot_estimates(estimates: Mapping[str, Estimate], truth: float | None = None, ax: Axes | None = None,
-                   **kwargs: Any) -> Axes:
+@validate_params({"estimates": ["mapping"], "truth": [Interval(numbers.Real, None, None), None], "ax": [Axes, None]})
+def plot_estimates(
+    estimates: Mapping[str, Estimate], truth: float | None = None, ax: Axes | None = None, **kwargs: Any
+) -> Axes:
     """Forest plot: each estimate with its interval, and the true value as a vertical line.
 
     Parameters

@@ -36,8 +36,9 @@ def _axes(ax: Axes | None, figsize=(5, 4.5)) -> Axes:
 
 
 @validate_params({"result": [RocResult], "ax": [Axes, None], "label": ["str", None], "band": ["boolean"]})
-def plot_roc(result: RocResult, *, ax: Axes | None = None, label: str | None = None, band: bool = True,
-             **kwargs) -> Axes:
+def plot_roc(
+    result: RocResult, *, ax: Axes | None = None, label: str | None = None, band: bool = True, **kwargs
+) -> Axes:
     """Draw a ROC curve with its bootstrap band; the legend shows AUC and interval.
 
     Parameters
@@ -71,11 +72,23 @@ def plot_roc(result: RocResult, *, ax: Axes | None = None, label: str | None = N
     kwargs.setdefault("lw", 2)
     (line,) = ax.plot(result.fpr, result.tpr, drawstyle="steps-post", **kwargs)
     if band:
-        ax.fill_between(result.fpr_grid, result.tpr_low, result.tpr_high, color=line.get_color(), alpha=0.15,
-                        lw=0, label=f"{result.auc.level:.0%} bootstrap band" if not label else None)
+        ax.fill_between(
+            result.fpr_grid,
+            result.tpr_low,
+            result.tpr_high,
+            color=line.get_color(),
+            alpha=0.15,
+            lw=0,
+            label=f"{result.auc.level:.0%} bootstrap band" if not label else None,
+        )
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1)
-    ax.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), xlabel="False-positive rate (1 − specificity)",
-           ylabel="True-positive rate (sensitivity)", title=ax.get_title() or "ROC curve")
+    ax.set(
+        xlim=(-0.01, 1.01),
+        ylim=(-0.01, 1.01),
+        xlabel="False-positive rate (1 − specificity)",
+        ylabel="True-positive rate (sensitivity)",
+        title=ax.get_title() or "ROC curve",
+    )
     ax.set_aspect("equal")
     ax.legend(loc="lower right", fontsize="small")
     return ax
@@ -110,8 +123,10 @@ def plot_rocs(results: Mapping[str, RocResult], *, ax: Axes | None = None, band:
     """
     for name, res in results.items():
         if not isinstance(res, RocResult):
-            raise InvalidParameterError(f"The 'results' parameter of plot_rocs must map names to RocResult; "
-                                        f"{name!r} maps to {type(res).__name__}.")
+            raise InvalidParameterError(
+                f"The 'results' parameter of plot_rocs must map names to RocResult; "
+                f"{name!r} maps to {type(res).__name__}."
+            )
     ax = _axes(ax)
     for name, res in results.items():
         plot_roc(res, ax=ax, label=name, band=band, **kwargs)
@@ -151,20 +166,28 @@ def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None, label: str 
     kwargs.setdefault("capsize", 3)
     kwargs.setdefault("label", label or "model")
     observed = table["observed"].to_numpy(dtype=float)
-    yerr = np.clip(np.vstack([observed - table["low"].to_numpy(dtype=float),
-                              table["high"].to_numpy(dtype=float) - observed]), 0, None)
+    yerr = np.clip(
+        np.vstack([observed - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - observed]),
+        0,
+        None,
+    )
     ax.errorbar(table["mean_predicted"].to_numpy(dtype=float), observed, yerr=yerr, **kwargs)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Mean predicted risk", ylabel="Observed frequency",
-           title=ax.get_title() or "Calibration")
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="Mean predicted risk",
+        ylabel="Observed frequency",
+        title=ax.get_title() or "Calibration",
+    )
     ax.legend(loc="upper left", fontsize="small")
     return ax
 
 
-@validate_params({"curve": ["dataframe"], "ax": [Axes, None], "label": ["str", None],
-                  "show_references": ["boolean"]})
-def plot_decision_curve(curve: pd.DataFrame, *, ax: Axes | None = None, label: str | None = None,
-                        show_references: bool = True, **kwargs) -> Axes:
+@validate_params({"curve": ["dataframe"], "ax": [Axes, None], "label": ["str", None], "show_references": ["boolean"]})
+def plot_decision_curve(
+    curve: pd.DataFrame, *, ax: Axes | None = None, label: str | None = None, show_references: bool = True, **kwargs
+) -> Axes:
     """Net benefit against threshold probability, with treat-all and treat-none.
 
     Parameters
@@ -192,8 +215,12 @@ def plot_decision_curve(curve: pd.DataFrame, *, ax: Axes | None = None, label: s
     >>> ax.get_xlabel()
     'Threshold probability'
     """
-    check_columns(curve, "curve", ["threshold", "net_benefit_model", "net_benefit_all", "net_benefit_none"],
-                  func="plot_decision_curve")
+    check_columns(
+        curve,
+        "curve",
+        ["threshold", "net_benefit_model", "net_benefit_all", "net_benefit_none"],
+        func="plot_decision_curve",
+    )
     ax = _axes(ax, figsize=(6, 4))
     kwargs.setdefault("label", label or "model")
     kwargs.setdefault("lw", 2)
@@ -202,8 +229,12 @@ def plot_decision_curve(curve: pd.DataFrame, *, ax: Axes | None = None, label: s
         ax.plot(curve["threshold"], curve["net_benefit_all"], color="grey", lw=1, label="treat all")
         ax.plot(curve["threshold"], curve["net_benefit_none"], color="black", lw=1, ls=":", label="treat none")
     top = float(np.nanmax(curve[["net_benefit_model", "net_benefit_all"]].to_numpy()))
-    ax.set(ylim=(-0.05 * max(top, 0.01), 1.1 * max(top, 0.01)), xlabel="Threshold probability",
-           ylabel="Net benefit", title=ax.get_title() or "Decision curve")
+    ax.set(
+        ylim=(-0.05 * max(top, 0.01), 1.1 * max(top, 0.01)),
+        xlabel="Threshold probability",
+        ylabel="Net benefit",
+        title=ax.get_title() or "Decision curve",
+    )
     ax.legend(fontsize="small")
     return ax
 
@@ -238,18 +269,33 @@ def plot_confusion_matrix(confusion: pd.DataFrame, *, ax: Axes | None = None, **
     values = confusion.to_numpy()
     ax.imshow(values, **kwargs)
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, str(v), ha="center", va="center",
-                color="white" if v > values.max() / 2 else "black", fontsize="large")
+        ax.text(
+            j, i, str(v), ha="center", va="center", color="white" if v > values.max() / 2 else "black", fontsize="large"
+        )
     ax.set_xticks(range(values.shape[1]), confusion.columns, rotation=15)
     ax.set_yticks(range(values.shape[0]), confusion.index)
     ax.set(xlabel="Prediction", ylabel="Truth", title=ax.get_title() or "Confusion matrix")
     return ax
 
 
-@validate_params({"cv": [CVResult], "metric": ["str"], "ax": [Axes, None], "label": ["str", None],
-                  "position": [Interval(numbers.Real, None, None)]})
-def plot_cv_folds(cv: CVResult, *, metric: str = "auc", ax: Axes | None = None, label: str | None = None,
-                  position: float = 0, **kwargs) -> Axes:
+@validate_params(
+    {
+        "cv": [CVResult],
+        "metric": ["str"],
+        "ax": [Axes, None],
+        "label": ["str", None],
+        "position": [Interval(numbers.Real, None, None)],
+    }
+)
+def plot_cv_folds(
+    cv: CVResult,
+    *,
+    metric: str = "auc",
+    ax: Axes | None = None,
+    label: str | None = None,
+    position: float = 0,
+    **kwargs,
+) -> Axes:
     """One dot per fold and the mean, to show how much a metric moves between folds.
 
     Parameters
@@ -284,8 +330,9 @@ def plot_cv_folds(cv: CVResult, *, metric: str = "auc", ax: Axes | None = None, 
     """
     if metric not in cv.fold_metrics.columns or metric in ("fold", "n_train", "n_test"):
         allowed = [c for c in cv.fold_metrics.columns if c not in ("fold", "n_train", "n_test")]
-        raise InvalidParameterError(f"The 'metric' parameter of plot_cv_folds must be one of {allowed}; "
-                                    f"got {metric!r}.")
+        raise InvalidParameterError(
+            f"The 'metric' parameter of plot_cv_folds must be one of {allowed}; got {metric!r}."
+        )
     ax = _axes(ax, figsize=(4, 4))
     values = cv.fold_metrics[metric].to_numpy(dtype=float)
     kwargs.setdefault("s", 40)
@@ -295,14 +342,17 @@ def plot_cv_folds(cv: CVResult, *, metric: str = "auc", ax: Axes | None = None, 
     ticks = list(ax.get_xticks()) if ax.get_xticklabels() and label else []
     labels = [t.get_text() for t in ax.get_xticklabels()] if ticks else []
     ax.set_xticks(ticks + [position], labels + [label or metric])
-    ax.set(ylabel=metric.upper() if metric == "auc" else metric.replace("_", " "),
-           title=ax.get_title() or "Cross-validation folds")
+    ax.set(
+        ylabel=metric.upper() if metric == "auc" else metric.replace("_", " "),
+        title=ax.get_title() or "Cross-validation folds",
+    )
     return ax
 
 
 @validate_params({"result": [PrecisionRecallResult], "ax": [Axes, None], "label": ["str", None]})
-def plot_precision_recall(result: PrecisionRecallResult, *, ax: Axes | None = None, label: str | None = None,
-                          **kwargs) -> Axes:
+def plot_precision_recall(
+    result: PrecisionRecallResult, *, ax: Axes | None = None, label: str | None = None, **kwargs
+) -> Axes:
     """Precision-recall curve with the no-skill line at the prevalence.
 
     Parameters
@@ -333,7 +383,12 @@ def plot_precision_recall(result: PrecisionRecallResult, *, ax: Axes | None = No
     kwargs.setdefault("label", f"{label}: {text}" if label else text)
     ax.plot(result.recall, result.precision, drawstyle="steps-post", **kwargs)
     ax.axhline(result.prevalence, ls="--", color="grey", lw=1, label=f"no skill ({result.prevalence:.2f})")
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="Recall (sensitivity)", ylabel="Precision (PPV)",
-           title=ax.get_title() or "Precision-recall")
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        xlabel="Recall (sensitivity)",
+        ylabel="Precision (PPV)",
+        title=ax.get_title() or "Precision-recall",
+    )
     ax.legend(fontsize="small")
     return ax

@@ -36,10 +36,24 @@ def _axes(ax, figsize):
     return ax
 
 
-@validate_params({"scores": ["array-like"], "populations": ["array-like"], "ax": _AX,
-                  "components": ["array-like"], "explained": ["array-like", None]})
-def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = None,
-             components: tuple[int, int] = (0, 1), explained: ArrayLike | None = None, **kwargs) -> Axes:
+@validate_params(
+    {
+        "scores": ["array-like"],
+        "populations": ["array-like"],
+        "ax": _AX,
+        "components": ["array-like"],
+        "explained": ["array-like", None],
+    }
+)
+def plot_pca(
+    scores: ArrayLike,
+    populations: ArrayLike,
+    *,
+    ax: Axes | None = None,
+    components: tuple[int, int] = (0, 1),
+    explained: ArrayLike | None = None,
+    **kwargs,
+) -> Axes:
     """Scatter of two principal components, coloured by population.
 
     Parameters
@@ -71,14 +85,21 @@ def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = Non
     scores = np.asarray(scores, dtype=float)
     pops = np.asarray(populations)
     if scores.ndim != 2:
-        raise ValueError(f"The 'scores' parameter of plot_pca must be 2-D (n_samples, n_components); "
-                         f"got shape {scores.shape}.")
+        raise ValueError(
+            f"The 'scores' parameter of plot_pca must be 2-D (n_samples, n_components); got shape {scores.shape}."
+        )
     check_same_length((scores, "scores"), (pops, "populations"), func="plot_pca")
     comps = np.asarray(components)
-    if comps.shape != (2,) or not np.issubdtype(comps.dtype, np.integer) or comps.min() < 0 \
-            or comps.max() >= scores.shape[1]:
-        raise ValueError(f"The 'components' parameter of plot_pca must be two column indices in "
-                         f"[0, {scores.shape[1] - 1}]; got {components!r}.")
+    if (
+        comps.shape != (2,)
+        or not np.issubdtype(comps.dtype, np.integer)
+        or comps.min() < 0
+        or comps.max() >= scores.shape[1]
+    ):
+        raise ValueError(
+            f"The 'components' parameter of plot_pca must be two column indices in "
+            f"[0, {scores.shape[1] - 1}]; got {components!r}."
+        )
     ax = _axes(ax, (5.5, 4.5))
     kwargs.setdefault("s", 8)
     kwargs.setdefault("alpha", 0.7)
@@ -96,11 +117,24 @@ def plot_pca(scores: ArrayLike, populations: ArrayLike, *, ax: Axes | None = Non
     return ax
 
 
-@validate_params({"gwas": ["dataframe"], "variants": ["dataframe"], "ax": _AX,
-                  "causal_ids": ["array-like", set, frozenset, None],
-                  "significance": [Interval(numbers.Real, 0, 1, closed="neither")]})
-def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, *, ax: Axes | None = None,
-                   causal_ids: Iterable[str] | None = None, significance: float = 5e-8, **kwargs) -> Axes:
+@validate_params(
+    {
+        "gwas": ["dataframe"],
+        "variants": ["dataframe"],
+        "ax": _AX,
+        "causal_ids": ["array-like", set, frozenset, None],
+        "significance": [Interval(numbers.Real, 0, 1, closed="neither")],
+    }
+)
+def plot_manhattan(
+    gwas: pd.DataFrame,
+    variants: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    causal_ids: Iterable[str] | None = None,
+    significance: float = 5e-8,
+    **kwargs,
+) -> Axes:
     """−log10 p along the genome, chromosomes in alternating colours, true causal variants circled.
 
     Parameters
@@ -145,8 +179,15 @@ def plot_manhattan(gwas: pd.DataFrame, variants: pd.DataFrame, *, ax: Axes | Non
         offset = x[part.index].max() + 1e5
     if causal_ids is not None:
         causal = frame["id"].isin(set(causal_ids)).to_numpy()
-        ax.scatter(x[causal], -np.log10(frame["p"][causal]), facecolors="none", edgecolors="#d62728", s=30,
-                   lw=0.8, label="true causal variant")
+        ax.scatter(
+            x[causal],
+            -np.log10(frame["p"][causal]),
+            facecolors="none",
+            edgecolors="#d62728",
+            s=30,
+            lw=0.8,
+            label="true causal variant",
+        )
         ax.legend(fontsize="small", loc="upper right")
     ax.axhline(-np.log10(significance), color="grey", ls="--", lw=1)
     ax.set_xticks(ticks, [str(c) for c in sorted(frame["chrom"].unique())])
@@ -184,8 +225,10 @@ def plot_qq(p_values: ArrayLike, *, ax: Axes | None = None, label: str | None = 
     p = np.asarray(p_values, dtype=float).ravel()
     p = np.sort(p[np.isfinite(p)])
     if np.any((p < 0) | (p > 1)):
-        raise ValueError(f"The 'p_values' parameter of plot_qq must hold p-values in [0, 1]; "
-                         f"got {p[(p < 0) | (p > 1)][:3].tolist()}.")
+        raise ValueError(
+            f"The 'p_values' parameter of plot_qq must hold p-values in [0, 1]; "
+            f"got {p[(p < 0) | (p > 1)][:3].tolist()}."
+        )
     ax = _axes(ax, (4.5, 4.5))
     expected = -np.log10((np.arange(1, p.size + 1) - 0.5) / max(p.size, 1))
     kwargs.setdefault("s", 6)
@@ -202,8 +245,9 @@ _QUANTILE_NAMES = {4: "quartile", 5: "quintile", 10: "decile", 20: "ventile", 10
 
 
 @validate_params({"table": ["dataframe"], "ax": _AX, "prevalence": [Interval(numbers.Real, 0, 1), None]})
-def plot_risk_by_quantile(table: pd.DataFrame, *, ax: Axes | None = None, prevalence: float | None = None,
-                          **kwargs) -> Axes:
+def plot_risk_by_quantile(
+    table: pd.DataFrame, *, ax: Axes | None = None, prevalence: float | None = None, **kwargs
+) -> Axes:
     """Disease rate per score quantile with Wilson intervals (from ``risk_by_quantile``).
 
     Parameters
@@ -238,15 +282,19 @@ def plot_risk_by_quantile(table: pd.DataFrame, *, ax: Axes | None = None, preval
     ax = _axes(ax, (5.5, 3.8))
     kwargs.setdefault("color", "#1f4e79")
     # Wilson bounds can sit a rounding error beyond the rate when it is 0 or 1
-    yerr = np.clip(np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]]).astype(float),
-                   0, None)
+    yerr = np.clip(
+        np.vstack([table["rate"] - table["ci_low"], table["ci_high"] - table["rate"]]).astype(float), 0, None
+    )
     ax.bar(table["quantile"], table["rate"], yerr=yerr, capsize=3, **kwargs)
     if prevalence is not None:
         ax.axhline(prevalence, color="grey", ls="--", lw=1, label="overall rate")
         ax.legend(fontsize="small")
     quantile = _QUANTILE_NAMES.get(len(table), "quantile")  # the axis names what the table holds
-    ax.set(xlabel=f"Score {quantile} (1 = lowest)", ylabel="Observed disease rate",
-           title=ax.get_title() or f"Risk by polygenic score {quantile}")
+    ax.set(
+        xlabel=f"Score {quantile} (1 = lowest)",
+        ylabel="Observed disease rate",
+        title=ax.get_title() or f"Risk by polygenic score {quantile}",
+    )
     ax.set_xticks(table["quantile"])
     return ax
 
@@ -295,8 +343,11 @@ def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
         kwargs.setdefault("capsize", 4)
     ax.bar(table.index.astype(str), table["relative_r2"], **kwargs)
     ax.axhline(1, color="grey", ls="--", lw=1)
-    ax.set(xlabel="Test population", ylabel="R² relative to the training ancestry",
-           title=ax.get_title() or "Portability of the score")
+    ax.set(
+        xlabel="Test population",
+        ylabel="R² relative to the training ancestry",
+        title=ax.get_title() or "Portability of the score",
+    )
     return ax
 
 
@@ -334,7 +385,11 @@ def plot_penalty_path(tuning: pd.DataFrame, *, ax: Axes | None = None, **kwargs)
     for ratio, path in tuning.groupby("l1_ratio", sort=True):
         path = path.sort_values("alpha")
         ax.plot(path["alpha"], path["validation_r2"], label=f"l1_ratio {ratio:g}", **kwargs)
-    ax.set(xscale="log", xlabel="Penalty strength α", ylabel="r² on validation people",
-           title=ax.get_title() or "Choosing the elastic-net penalty")
+    ax.set(
+        xscale="log",
+        xlabel="Penalty strength α",
+        ylabel="r² on validation people",
+        title=ax.get_title() or "Choosing the elastic-net penalty",
+    )
     ax.legend(fontsize="small")
     return ax

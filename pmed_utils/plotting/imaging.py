@@ -32,15 +32,23 @@ def _show(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
         ax.set_title(title, fontsize="small")
 
 
-@validate_params({
-    "images": ["array-like"],
-    "labels": ["array-like"],
-    "class_names": ["mapping"],
-    "n_per_class": [Interval(numbers.Integral, 1, None)],
-    "random_state": ["random_state"],
-})
-def plot_examples_per_class(images: np.ndarray, labels: ArrayLike, class_names: dict[int, str], n_per_class: int = 6,
-                            random_state: int | np.random.Generator | None = None, **kwargs: Any) -> Figure:
+@validate_params(
+    {
+        "images": ["array-like"],
+        "labels": ["array-like"],
+        "class_names": ["mapping"],
+        "n_per_class": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+)
+def plot_examples_per_class(
+    images: np.ndarray,
+    labels: ArrayLike,
+    class_names: dict[int, str],
+    n_per_class: int = 6,
+    random_state: int | np.random.Generator | None = None,
+    **kwargs: Any,
+) -> Figure:
     """A grid with ``n_per_class`` random images of each class, one row per class.
 
     Parameters
@@ -125,8 +133,10 @@ def plot_augmented_views(image: np.ndarray, augment: keras.layers.Layer, n_views
 
     arr = np.asarray(image)
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3)):
-        raise ValueError(f"The 'image' parameter of plot_augmented_views must be one image of shape (height, width) "
-                         f"or (height, width, channels) with 1 or 3 channels; got shape {arr.shape}.")
+        raise ValueError(
+            f"The 'image' parameter of plot_augmented_views must be one image of shape (height, width) "
+            f"or (height, width, channels) with 1 or 3 channels; got shape {arr.shape}."
+        )
     arr = check_images(arr[None], "image", func="plot_augmented_views")[0]
     x = arr.astype(np.float32) / 255.0 if arr.dtype == np.uint8 else arr.astype(np.float32)
     if x.ndim == 2:
@@ -143,8 +153,9 @@ def plot_augmented_views(image: np.ndarray, augment: keras.layers.Layer, n_views
 
 
 @validate_params({"history": [TrainingHistory], "metric": ["str"], "ax": [Axes, None], "label": ["str", None]})
-def plot_training_history(history: TrainingHistory, metric: str = "auc", ax: Axes | None = None,
-                          label: str | None = None, **kwargs: Any) -> Axes:
+def plot_training_history(
+    history: TrainingHistory, metric: str = "auc", ax: Axes | None = None, label: str | None = None, **kwargs: Any
+) -> Axes:
     """Training and validation ``metric`` per epoch, with the restored best epoch marked.
 
     Parameters
@@ -190,6 +201,8 @@ def plot_training_history(history: TrainingHistory, metric: str = "auc", ax: Axe
     ax.plot(epochs, table[f"val_{metric}"], color=line.get_color(), label=f"{name}validation", **kwargs)
     best = history.best_epoch
     ax.scatter([best], [table.loc[best, f"val_{metric}"]], color=line.get_color(), zorder=3, s=40)
-    ax.set(xlabel="Epoch", ylabel=metric.upper() if metric == "auc" else metric, title=ax.get_title() or "Training curves")
+    ax.set(
+        xlabel="Epoch", ylabel=metric.upper() if metric == "auc" else metric, title=ax.get_title() or "Training curves"
+    )
     ax.legend(fontsize="small")
     return ax

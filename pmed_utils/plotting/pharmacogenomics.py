@@ -19,10 +19,8 @@ def _axes(ax: Axes | None, figsize=(7, 4)) -> Axes:
     return ax
 
 
-@validate_params({"comparison": ["dataframe"], "metric": [Options({"mae", "within_20"})],
-                  "ax": [Axes, None]})
-def plot_dosing_comparison(comparison: pd.DataFrame, metric: str = "mae", ax: Axes | None = None,
-                           **kwargs) -> Axes:
+@validate_params({"comparison": ["dataframe"], "metric": [Options({"mae", "within_20"})], "ax": [Axes, None]})
+def plot_dosing_comparison(comparison: pd.DataFrame, metric: str = "mae", ax: Axes | None = None, **kwargs) -> Axes:
     """Grouped bars of one dosing metric: one group of bars per patient group, one bar per algorithm.
 
     Parameters

@@ -8,5 +8,4 @@ from pmed_utils.book.reports import (
     package_versions,
 )
 
-__all__ = ["notebook_to_html", "package_versions", "myst_to_markdown", "apply_carriage_returns",
-           "merge_stream_outputs"]
+__all__ = ["notebook_to_html", "package_versions", "myst_to_markdown", "apply_carriage_returns", "merge_stream_outputs"]

@@ -47,8 +47,11 @@ def test_unknown_notebook_lists_the_valid_ones(tmp_path, no_kernel):
 
 
 def test_unknown_parameter_lists_the_valid_ones(tmp_path, no_kernel):
-    with pytest.raises(SystemExit, match=r"pmed: Notebook 01_pipeline_at_a_glance has no parameter 'sed'\. "
-                                         r"Its parameters: seed, test_size, n_bootstraps, ci\."):
+    with pytest.raises(
+        SystemExit,
+        match=r"pmed: Notebook 01_pipeline_at_a_glance has no parameter 'sed'\. "
+        r"Its parameters: seed, test_size, n_bootstraps, ci\.",
+    ):
         main(["run", "01", "-p", "sed", "3", "-o", str(tmp_path / "x.ipynb")])
 
 
@@ -57,8 +60,10 @@ def test_a_value_of_the_wrong_type_stops_at_once(tmp_path, no_kernel):
     with pytest.raises(SystemExit) as info:
         main(["run", "21_cnn_lesion_detection", "-p", "seed", "abc", "-o", str(tmp_path / "x.ipynb")])
     default = _default("21_cnn_lesion_detection", "seed")
-    assert str(info.value) == ("pmed: The parameter 'seed' of notebook 21_cnn_lesion_detection must be an int "
-                               f"(its default is {default}); got 'abc'.")
+    assert str(info.value) == (
+        "pmed: The parameter 'seed' of notebook 21_cnn_lesion_detection must be an int "
+        f"(its default is {default}); got 'abc'."
+    )
     assert time.perf_counter() - start < 10  # no kernel, no TensorFlow
 
 
@@ -68,58 +73,79 @@ def _default(notebook: str, name: str) -> str:
     return pm.inspect_notebook(str(NOTEBOOKS[notebook]))[name]["default"]
 
 
-@pytest.mark.parametrize(("name", "text", "allowed"), [
-    ("seed", "7.5", "an int"),  # a float where the default is an int
-    ("seed", "True", "an int"),  # True is an int to Python, not a seed
-    ("test_size", "a quarter", "a float (or an int)"),
-    ("ci", "yes", "a bool (True or False)"),
-    ("ci", "1", "a bool (True or False)"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "allowed"),
+    [
+        ("seed", "7.5", "an int"),  # a float where the default is an int
+        ("seed", "True", "an int"),  # True is an int to Python, not a seed
+        ("test_size", "a quarter", "a float (or an int)"),
+        ("ci", "yes", "a bool (True or False)"),
+        ("ci", "1", "a bool (True or False)"),
+    ],
+)
 def test_each_kind_of_default_refuses_other_types(name, text, allowed, no_kernel):
     default = _default("01_pipeline_at_a_glance", name)
     with pytest.raises(ValueError) as info:
         check_parameters(NOTEBOOKS["01_pipeline_at_a_glance"], {name: text})
-    assert str(info.value) == (f"The parameter '{name}' of notebook 01_pipeline_at_a_glance must be {allowed} "
-                               f"(its default is {default}); got {text!r}.")
+    assert str(info.value) == (
+        f"The parameter '{name}' of notebook 01_pipeline_at_a_glance must be {allowed} "
+        f"(its default is {default}); got {text!r}."
+    )
 
 
 def test_values_come_back_with_the_type_of_their_default(no_kernel):
-    typed = check_parameters(NOTEBOOKS["01_pipeline_at_a_glance"],
-                             {"seed": "7", "test_size": "1", "n_bootstraps": "2_000", "ci": "True"})
+    typed = check_parameters(
+        NOTEBOOKS["01_pipeline_at_a_glance"], {"seed": "7", "test_size": "1", "n_bootstraps": "2_000", "ci": "True"}
+    )
     assert typed == {"seed": 7, "test_size": 1.0, "n_bootstraps": 2000, "ci": True}
     assert type(typed["test_size"]) is float  # an int given for a float default becomes a float
     # a str default takes the text as typed, even when it reads as a number
     assert check_parameters(NOTEBOOKS["20_medical_images"], {"dataset": "123"}) == {"dataset": "123"}
     assert check_parameters(NOTEBOOKS["20_medical_images"], {"dataset": "pneumoniamnist"}) == {
-        "dataset": "pneumoniamnist"}
+        "dataset": "pneumoniamnist"
+    }
 
 
 def test_a_default_that_is_an_expression_or_none_takes_any_value(tmp_path):
     kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
-    nb.cells.append(nbformat.v4.new_code_cell("threshold = None\nlimit = float('inf')\nsizes = [28, 64]",
-                                              metadata={"tags": ["parameters"]}))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "threshold = None\nlimit = float('inf')\nsizes = [28, 64]", metadata={"tags": ["parameters"]}
+        )
+    )
     path = tmp_path / "40_demo.ipynb"
     nbformat.write(nb, path)
     assert check_parameters(path, {"threshold": "0.5", "limit": "10"}) == {"threshold": 0.5, "limit": 10}
     assert check_parameters(path, {"sizes": "[32]"}) == {"sizes": [32]}
-    with pytest.raises(ValueError, match=r"'sizes' of notebook 40_demo must be a list such as \[1, 2\] "
-                                         r"\(its default is \[28, 64\]\); got '32'\."):
+    with pytest.raises(
+        ValueError,
+        match=r"'sizes' of notebook 40_demo must be a list such as \[1, 2\] "
+        r"\(its default is \[28, 64\]\); got '32'\.",
+    ):
         check_parameters(path, {"sizes": "32"})
 
 
-@pytest.mark.parametrize(("command", "name", "suffix"), [("run", "out.html", ".ipynb"), ("run", "out", ".ipynb"),
-                                                         ("report", "out.ipynb", ".html")])
+@pytest.mark.parametrize(
+    ("command", "name", "suffix"),
+    [("run", "out.html", ".ipynb"), ("run", "out", ".ipynb"), ("report", "out.ipynb", ".html")],
+)
 def test_the_output_must_have_the_commands_suffix(tmp_path, command, name, suffix, no_kernel):
-    with pytest.raises(SystemExit, match=rf"pmed: The output of pmed {command} must be a \{suffix} file; "
-                                         rf"got '{name}'\."):
+    with pytest.raises(
+        SystemExit,
+        match=rf"pmed: The output of pmed {command} must be a \{suffix} file; "
+        rf"got '{name}'\.",
+    ):
         main([command, "01", "-o", str(tmp_path / name)])
 
 
 def test_the_output_folder_must_exist(tmp_path, no_kernel):
     missing = tmp_path / "no" / "such"
-    with pytest.raises(SystemExit, match=rf"pmed: The output folder {re.escape(str(missing))} does not exist; "
-                                         "create it first"):
+    with pytest.raises(
+        SystemExit,
+        match=rf"pmed: The output folder {re.escape(str(missing))} does not exist; "
+        "create it first",
+    ):
         main(["report", "01", "-o", str(missing / "r.html")])
     assert not missing.exists()  # not created behind the user's back
 

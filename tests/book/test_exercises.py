@@ -81,8 +81,9 @@ def test_bed_size_exercise_matches_a_file_written_by_pmed(tmp_path):
     n, m = 9, 7  # 9 people need 3 bytes per variant (the last one padded)
     g = np.zeros((n, m), np.int8)
     samples = pd.DataFrame({"id": [f"p{i}" for i in range(n)], "sex": 0})
-    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(1, m + 1), "id": [f"v{j}" for j in range(m)],
-                             "ref": "A", "alt": "G"})
+    variants = pd.DataFrame(
+        {"chrom": 1, "pos": np.arange(1, m + 1), "id": [f"v{j}" for j in range(m)], "ref": "A", "alt": "G"}
+    )
     bed = write_plink(tmp_path / "x", g, variants, samples)
     from pmed_utils.book.exercises import _bed_bytes
 

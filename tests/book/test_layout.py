@@ -17,10 +17,32 @@ import sys
 import pytest
 from notebook_utils import REPO_ROOT
 
-SCIENCE = ("genomics", "imaging", "models", "evaluation", "plotting", "datasets", "validation", "results",
-           "reproducibility", "_progress", "_tensorflow")
-TOOLCHAIN = ("nbconvert", "papermill", "jupytext", "pybtex", "sphinx", "docutils", "myst_nb", "myst_parser",
-             "jupyter_book", "nbformat", "nbclient")
+SCIENCE = (
+    "genomics",
+    "imaging",
+    "models",
+    "evaluation",
+    "plotting",
+    "datasets",
+    "validation",
+    "results",
+    "reproducibility",
+    "_progress",
+    "_tensorflow",
+)
+TOOLCHAIN = (
+    "nbconvert",
+    "papermill",
+    "jupytext",
+    "pybtex",
+    "sphinx",
+    "docutils",
+    "myst_nb",
+    "myst_parser",
+    "jupyter_book",
+    "nbformat",
+    "nbclient",
+)
 
 _PROBE = """
 import importlib, json, pkgutil, sys
@@ -40,32 +62,38 @@ print(json.dumps({{"modules": loaded, "toolchain": toolchain, "book": book}}))
 
 def test_the_science_package_imports_none_of_the_book_toolchain():
     code = _PROBE.format(science=SCIENCE, toolchain=TOOLCHAIN)
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(result["modules"]) > 20  # every science module was imported
     assert {"pmed_utils.genomics.gwas", "pmed_utils.models.cnn", "pmed_utils.plotting.evaluation"} <= set(
-        result["modules"])
+        result["modules"]
+    )
     assert result["toolchain"] == [], f"science modules load the book toolchain: {result['toolchain']}"
     assert result["book"] == [], f"science modules import the book machinery: {result['book']}"
 
 
 def test_the_probe_sees_the_toolchain_when_it_is_imported():
     code = _PROBE.format(science=("book.reports",), toolchain=TOOLCHAIN)
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
     assert "nbformat" in json.loads(done.stdout.strip().splitlines()[-1])["toolchain"]
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("pmed_utils.record", "pmed_utils.book.record"),
-    ("pmed_utils.exercises", "pmed_utils.book.exercises"),
-    ("pmed_utils.cli", "pmed_utils.book.cli"),
-    ("pmed_utils.reports", "pmed_utils.book.reports"),
-    ("pmed_utils.reports.html", "pmed_utils.book.reports.html"),
-    ("pmed_utils.reports.myst", "pmed_utils.book.reports.myst"),
-    ("pmed_utils.reports.streams", "pmed_utils.book.reports.streams"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("pmed_utils.record", "pmed_utils.book.record"),
+        ("pmed_utils.exercises", "pmed_utils.book.exercises"),
+        ("pmed_utils.cli", "pmed_utils.book.cli"),
+        ("pmed_utils.reports", "pmed_utils.book.reports"),
+        ("pmed_utils.reports.html", "pmed_utils.book.reports.html"),
+        ("pmed_utils.reports.myst", "pmed_utils.book.reports.myst"),
+        ("pmed_utils.reports.streams", "pmed_utils.book.reports.streams"),
+    ],
+)
 def test_the_old_import_paths_give_the_same_objects(old, new):
     old_module, new_module = importlib.import_module(old), importlib.import_module(new)
     assert old_module.__all__ and set(old_module.__all__) == set(new_module.__all__)
@@ -94,5 +122,10 @@ def test_the_book_subpackage_holds_the_machinery():
     import pmed_utils.book
 
     found = {info.name for info in pkgutil.walk_packages(pmed_utils.book.__path__, "pmed_utils.book.")}
-    assert {"pmed_utils.book.record", "pmed_utils.book.cli", "pmed_utils.book.exercises",
-            "pmed_utils.book.reports", "pmed_utils.book.reports.html"} <= found
+    assert {
+        "pmed_utils.book.record",
+        "pmed_utils.book.cli",
+        "pmed_utils.book.exercises",
+        "pmed_utils.book.reports",
+        "pmed_utils.book.reports.html",
+    } <= found

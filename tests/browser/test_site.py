@@ -25,8 +25,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -49,7 +54,9 @@ def built_site(executed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     jb = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jb), "build", str(src), "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, cwd=src,
+        capture_output=True,
+        text=True,
+        cwd=src,
     )
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return src / "_build" / "html"
@@ -79,7 +86,9 @@ def test_internal_links_and_anchors_resolve(built_site: Path):
     for page in _pages(built_site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         soups[page] = soup
-        ids[page] = {tag["id"] for tag in soup.find_all(id=True)} | {a["name"] for a in soup.find_all("a", attrs={"name": True})}
+        ids[page] = {tag["id"] for tag in soup.find_all(id=True)} | {
+            a["name"] for a in soup.find_all("a", attrs={"name": True})
+        }
     broken = []
     for page, soup in soups.items():
         for a in soup.find_all("a", href=True):
@@ -94,7 +103,10 @@ def test_internal_links_and_anchors_resolve(built_site: Path):
                 broken.append(f"{page.relative_to(built_site)} → {href} (no such file)")
             elif parsed.fragment and target.suffix == ".html":
                 if target not in ids:
-                    ids[target] = {t["id"] for t in BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find_all(id=True)}
+                    ids[target] = {
+                        t["id"]
+                        for t in BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find_all(id=True)
+                    }
                 if unquote(parsed.fragment) not in ids[target]:
                     broken.append(f"{page.relative_to(built_site)} → {href} (no such anchor)")
     assert not broken, "broken internal links:\n  " + "\n  ".join(broken)
@@ -104,10 +116,13 @@ def test_progress_bars_show_their_final_state_once(built_site: Path):
     """Each tqdm update is its own stream output; merged with carriage returns applied, one line remains."""
     page = built_site / "notebooks" / "21_cnn_lesion_detection.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    bars = [line for block in soup.select("div.output.stderr") for line in block.get_text().splitlines()
-            if line.startswith(("seed_cnn:", "small_cnn:"))]
-    assert len(bars) == 2, (
-        f"expected one final line per training progress bar in {page.name}; got:\n" + "\n".join(bars))
+    bars = [
+        line
+        for block in soup.select("div.output.stderr")
+        for line in block.get_text().splitlines()
+        if line.startswith(("seed_cnn:", "small_cnn:"))
+    ]
+    assert len(bars) == 2, f"expected one final line per training progress bar in {page.name}; got:\n" + "\n".join(bars)
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +165,9 @@ def test_every_page_renders_without_errors(browser, built_site: Path, site_url: 
                 problems.append(f"{rel}: mermaid diagram not drawn as SVG")
         if "math notranslate" in source:
             try:
-                page.wait_for_selector("mjx-container", state="attached", timeout=15000)  # math in closed solutions is hidden
+                page.wait_for_selector(
+                    "mjx-container", state="attached", timeout=15000
+                )  # math in closed solutions is hidden
             except Exception:
                 problems.append(f"{rel}: math not typeset by MathJax")
         page.wait_for_load_state("networkidle")

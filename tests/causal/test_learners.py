@@ -117,10 +117,24 @@ def test_degenerate_input_warns_and_gives_nan():
 def test_dr_learner_agrees_with_econml():
     econml_dr = pytest.importorskip("econml.dr")
     x, t, y, tau = _linear(n=3000, seed=4)
-    ours = dr_learner_cate(x, t, y, model=LinearRegression(), propensity_model=LogisticRegression(),
-                           final_model=LinearRegression(), clip=0.01, random_state=0)
-    est = econml_dr.DRLearner(model_propensity=LogisticRegression(), model_regression=LinearRegression(),
-                              model_final=LinearRegression(), cv=5, min_propensity=0.01, random_state=0)
+    ours = dr_learner_cate(
+        x,
+        t,
+        y,
+        model=LinearRegression(),
+        propensity_model=LogisticRegression(),
+        final_model=LinearRegression(),
+        clip=0.01,
+        random_state=0,
+    )
+    est = econml_dr.DRLearner(
+        model_propensity=LogisticRegression(),
+        model_regression=LinearRegression(),
+        model_final=LinearRegression(),
+        cv=5,
+        min_propensity=0.01,
+        random_state=0,
+    )
     est.fit(y, t, X=x)
     theirs = est.effect(x)
     assert np.sqrt(np.mean((ours - theirs) ** 2)) < 0.05

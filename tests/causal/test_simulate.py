@@ -8,8 +8,7 @@ from pmed_utils.genomics.simulate import simulate_cohort
 
 
 def test_trial_truth_follows_the_documented_effect_formula(small_cohort):
-    trial = simulate_trial(small_cohort, base_effect=-0.3, carrier_effect=1.2, score_effect=0.4,
-                           random_state=3)
+    trial = simulate_trial(small_cohort, base_effect=-0.3, carrier_effect=1.2, score_effect=0.4, random_state=3)
     ef = trial.truth.effect_features
     np.testing.assert_allclose(trial.truth.cate, -0.3 + 1.2 * ef["carrier"] + 0.4 * ef["genetic_score"])
     np.testing.assert_array_equal(ef["carrier"], (trial.covariates["genotype"] >= 1).astype(float))

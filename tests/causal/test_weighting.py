@@ -74,8 +74,9 @@ def test_ipw_interval_covers_the_truth_at_about_the_nominal_rate():
 
 def test_cross_fit_nuisance_gives_consistent_aipw():
     x, t, y, e, mu0, mu1 = _confounded(3000, np.random.default_rng(1))
-    nu = cross_fit_nuisance(x, t, y, outcome_model=LinearRegression(), propensity_model=LogisticRegression(),
-                            random_state=0)
+    nu = cross_fit_nuisance(
+        x, t, y, outcome_model=LinearRegression(), propensity_model=LogisticRegression(), random_state=0
+    )
     est = aipw_ate(t, y, nu.propensity, nu.mu0, nu.mu1)
     assert est.contains(1.0)
     assert np.corrcoef(nu.propensity, e)[0, 1] > 0.98

@@ -102,8 +102,15 @@ def test_calibration_table_observed_tracks_predicted_with_wilson_intervals():
     first = p <= np.quantile(p, 0.1)
     w = wilson_interval(int(y[first].sum()), int(first.sum()))
     assert t.loc[0, ["observed", "low", "high"]].tolist() == pytest.approx([w.value, w.low, w.high])
-    assert (t["level"] == 0.95).all() and t.columns.tolist() == ["bin", "n", "mean_predicted", "observed", "low",
-                                                                  "high", "level"]
+    assert (t["level"] == 0.95).all() and t.columns.tolist() == [
+        "bin",
+        "n",
+        "mean_predicted",
+        "observed",
+        "low",
+        "high",
+        "level",
+    ]
     uniform = calibration_table(y, p, n_bins=4, strategy="uniform")
     assert uniform["bin"].tolist() == [0, 1, 2, 3] and uniform["n"].sum() == len(y)
 

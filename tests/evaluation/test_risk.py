@@ -24,7 +24,7 @@ def test_risk_by_quantile_counts_and_wilson_intervals():
     t = risk_by_quantile(s, y, n_quantiles=4)
     order = np.argsort(s, kind="stable")
     for q in range(4):
-        people = order[q * 250:(q + 1) * 250]
+        people = order[q * 250 : (q + 1) * 250]
         assert t.loc[q, "n"] == 250 and t.loc[q, "cases"] == y[people].sum()
         w = wilson_interval(int(y[people].sum()), 250)
         assert t.loc[q, ["rate", "ci_low", "ci_high"]].tolist() == pytest.approx([w.value, w.low, w.high])
@@ -48,11 +48,14 @@ def test_top_percentile_odds_ratio_is_woolf_on_the_two_by_two_table():
     assert ninety.value == est.value and est.low < ninety.low < ninety.high < est.high
 
 
-@pytest.mark.parametrize("y, what", [
-    (np.r_[np.tile([0, 1], 47), [0], np.ones(5)], "there are no controls in the top group;"),
-    (np.r_[np.zeros(95), np.ones(5)], "no controls in the top group and no cases in the rest"),
-    (np.zeros(100), "no cases in the top group and no cases in the rest"),
-])
+@pytest.mark.parametrize(
+    "y, what",
+    [
+        (np.r_[np.tile([0, 1], 47), [0], np.ones(5)], "there are no controls in the top group;"),
+        (np.r_[np.zeros(95), np.ones(5)], "no controls in the top group and no cases in the rest"),
+        (np.zeros(100), "no cases in the top group and no cases in the rest"),
+    ],
+)
 def test_top_percentile_odds_ratio_with_an_empty_cell_warns_and_is_nan(y, what):
     s = np.r_[np.zeros(95), np.arange(1, 6)]  # the top 5% are the last five people
     with pytest.warns(DegenerateInputWarning, match=what):
@@ -71,8 +74,16 @@ def test_r2_by_group_matches_direct_computation_and_bootstrap_covers_it():
         assert t.loc[g, "value"] == pytest.approx(direct)
         assert t.loc[g, "low"] < direct < t.loc[g, "high"]
     assert t.loc["A", "relative_r2"] == 1 and t.loc["C", "relative_ci_high"] < 0.5
-    assert list(t.columns) == ["n", "value", "low", "high", "level", "relative_r2", "relative_ci_low",
-                               "relative_ci_high"]
+    assert list(t.columns) == [
+        "n",
+        "value",
+        "low",
+        "high",
+        "level",
+        "relative_r2",
+        "relative_ci_low",
+        "relative_ci_high",
+    ]
     assert t["n"].tolist() == [400, 300, 300] and (t["level"] == 0.95).all()
     # same seed, same intervals
     pd.testing.assert_frame_equal(t, r2_by_group(s, y, groups, reference="A", n_bootstraps=300, random_state=1))
@@ -85,7 +96,7 @@ def test_r2_by_group_bad_and_degenerate_input():
     with pytest.raises(ValueError, match="NaN"):
         r2_by_group(np.r_[np.nan, s[1:]], s, ["a"] * 10)
     with pytest.warns(DegenerateInputWarning, match="group 'b' has 2 people"):
-        t = r2_by_group(s, s + np.r_[0.1, -0.1] .repeat(5), ["a"] * 8 + ["b"] * 2, n_bootstraps=20)
+        t = r2_by_group(s, s + np.r_[0.1, -0.1].repeat(5), ["a"] * 8 + ["b"] * 2, n_bootstraps=20)
     assert t.loc["b", ["value", "low", "high", "relative_r2"]].isna().all() and t.loc["a", "value"] > 0.9
     with pytest.warns(DegenerateInputWarning, match="score is constant in group 'b'"):
         t = r2_by_group(np.r_[s[:5], np.ones(5)], s, ["a"] * 5 + ["b"] * 5, n_bootstraps=20)

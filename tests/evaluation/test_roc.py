@@ -52,13 +52,18 @@ def test_bootstrap_interval_agrees_with_delong_width():
 
 def test_same_seed_same_interval_and_a_generator_advances():
     y, s = _toy()
-    assert roc_with_ci(y, s, n_bootstraps=50, random_state=3).auc == roc_with_ci(
-        y, s, n_bootstraps=50, random_state=3).auc
-    assert roc_with_ci(y, s, n_bootstraps=50, random_state=None).auc == roc_with_ci(
-        y, s, n_bootstraps=50, random_state=0).auc
+    assert (
+        roc_with_ci(y, s, n_bootstraps=50, random_state=3).auc == roc_with_ci(y, s, n_bootstraps=50, random_state=3).auc
+    )
+    assert (
+        roc_with_ci(y, s, n_bootstraps=50, random_state=None).auc
+        == roc_with_ci(y, s, n_bootstraps=50, random_state=0).auc
+    )
     rng = np.random.default_rng(3)
-    assert roc_with_ci(y, s, n_bootstraps=50, random_state=rng).auc != roc_with_ci(
-        y, s, n_bootstraps=50, random_state=rng).auc
+    assert (
+        roc_with_ci(y, s, n_bootstraps=50, random_state=rng).auc
+        != roc_with_ci(y, s, n_bootstraps=50, random_state=rng).auc
+    )
 
 
 def test_delong_matches_slow_structural_components_with_ties():
@@ -75,9 +80,7 @@ def test_delong_ci_covers_true_auc_at_nominal_rate():
     """Binormal model: true AUC = Φ(δ/√2). The 95% DeLong CI should cover it ~95% of the time."""
     delta = 1.0
     true_auc = stats.norm.cdf(delta / np.sqrt(2))
-    covered = [
-        auc_delong(*_toy(200, delta, seed)).auc.contains(true_auc) for seed in range(300)
-    ]
+    covered = [auc_delong(*_toy(200, delta, seed)).auc.contains(true_auc) for seed in range(300)]
     assert 0.91 <= np.mean(covered) <= 0.98
 
 
@@ -138,7 +141,9 @@ def test_parameter_errors_name_the_parameter():
         roc_with_ci([0, 1], [0.1, 0.2], n_bootstraps=5)
     with pytest.raises(InvalidParameterError, match="'confidence' parameter of auc_delong"):
         auc_delong([0, 1], [0.1, 0.2], confidence=1.0)
-    with pytest.raises(ValueError, match="Inconsistent lengths in compare_auc_delong: y_true has 3 rows, score_b has 2"):
+    with pytest.raises(
+        ValueError, match="Inconsistent lengths in compare_auc_delong: y_true has 3 rows, score_b has 2"
+    ):
         compare_auc_delong([0, 1, 1], [0.1, 0.2, 0.3], [0.1, 0.2])
 
 
@@ -156,8 +161,9 @@ def test_constant_scores_give_auc_half():
     """Every case-control pair is tied: AUC 0.5 by definition (as scikit-learn and pROC), not degenerate."""
     d = auc_delong([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])
     assert d.auc.value == 0.5 and d.variance == 0
-    assert roc_with_ci([0, 1, 0, 1], [0.5] * 4, n_bootstraps=20).auc == Estimate(0.5, 0.5, 0.5, 0.95,
-                                                                                 "bootstrap percentile")
+    assert roc_with_ci([0, 1, 0, 1], [0.5] * 4, n_bootstraps=20).auc == Estimate(
+        0.5, 0.5, 0.5, 0.95, "bootstrap percentile"
+    )
 
 
 # pROC 1.18.0 (R 4.2.2) on tests/data/r/roc_input.csv; see tests/data/r/README.md.
@@ -186,7 +192,8 @@ def test_paired_delong_test_matches_proc_roc_test(proc):
     assert cmp.z == pytest.approx(ref["z"], rel=1e-10)
     assert cmp.p_value == pytest.approx(ref["p_value"], rel=1e-10)
     assert (cmp.difference.low, cmp.difference.high) == pytest.approx(
-        (ref["difference_low"], ref["difference_high"]), rel=1e-10)
+        (ref["difference_low"], ref["difference_high"]), rel=1e-10
+    )
     assert cmp.difference.value == pytest.approx(ref["auc_a"] - ref["auc_b"], rel=1e-12)
     assert cmp.auc_a == auc_delong(data["y"], data["score_a"]).auc
 

@@ -32,7 +32,8 @@ def test_subgroup_table_matches_per_group_computation_and_warns_for_tiny_groups(
     assert (table.loc["CEU", "auc_low"], table.loc["CEU", "auc_high"]) == pytest.approx((d.low, d.high))
     sens = wilson_interval(int(((s >= 0.5) & (y == 1) & ceu).sum()), int((ceu & (y == 1)).sum()))
     assert table.loc["CEU", ["sensitivity", "sensitivity_low", "sensitivity_high"]].tolist() == pytest.approx(
-        [sens.value, sens.low, sens.high])
+        [sens.value, sens.low, sens.high]
+    )
     intercept, slope = calibration_intercept_slope(y[ceu], s[ceu])
     assert table.loc["CEU", "calibration_slope"] == pytest.approx(slope.value)
     assert table.loc["CEU", "calibration_intercept"] == pytest.approx(intercept.value)

@@ -26,8 +26,10 @@ def test_wilson_matches_closed_form_and_edge_cases():
     # closed form: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)
     z, k, n = 1.6448536269514722, 3, 17
     p = k / n
-    centre, half = (p + z**2 / (2 * n)) / (1 + z**2 / n), z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (
-        1 + z**2 / n)
+    centre, half = (
+        (p + z**2 / (2 * n)) / (1 + z**2 / n),
+        z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n),
+    )
     est = wilson_interval(k, n, confidence=0.9)
     assert (est.low, est.high) == pytest.approx((centre - half, centre + half), rel=1e-12) and est.level == 0.9
     est = wilson_interval(0, 20)
@@ -89,7 +91,8 @@ def test_metrics_match_confusion_matrix_counts():
     assert (m["low"] <= m["value"]).all() and (m["value"] <= m["high"]).all()
     sens = wilson_interval(int(tp), int(tp + fn))
     assert m.loc["sensitivity", ["value", "low", "high", "level"]].tolist() == pytest.approx(
-        [sens.value, sens.low, sens.high, 0.95])
+        [sens.value, sens.low, sens.high, 0.95]
+    )
 
 
 def test_nobody_flagged_gives_nan_ppv_with_a_warning_not_a_crash():

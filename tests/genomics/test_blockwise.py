@@ -36,8 +36,16 @@ def _full_distribution_pvalue(het: int, hom_a: int, hom_c: int) -> float:
     n, n_a = het + hom_a + hom_c, 2 * hom_a + het
     hets = np.arange(n_a % 2, min(n_a, 2 * n - n_a) + 1, 2)
     ra, rc = (n_a - hets) // 2, n - hets - (n_a - hets) // 2
-    logp = (gammaln(n + 1) - gammaln(ra + 1) - gammaln(hets + 1) - gammaln(rc + 1) + hets * np.log(2)
-            + gammaln(n_a + 1) + gammaln(2 * n - n_a + 1) - gammaln(2 * n + 1))
+    logp = (
+        gammaln(n + 1)
+        - gammaln(ra + 1)
+        - gammaln(hets + 1)
+        - gammaln(rc + 1)
+        + hets * np.log(2)
+        + gammaln(n_a + 1)
+        + gammaln(2 * n - n_a + 1)
+        - gammaln(2 * n + 1)
+    )
     obs = logp[hets == het][0]
     return float(np.exp(logp)[logp <= obs + 1e-7].sum())
 

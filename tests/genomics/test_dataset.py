@@ -11,8 +11,9 @@ from pmed_utils.genomics.dataset import GenotypeData, as_genotype_data
 
 def _parts(n: int = 3, m: int = 4):
     g = np.arange(n * m).reshape(n, m) % 3
-    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(m), "id": [f"v{j}" for j in range(m)],
-                             "ref": "A", "alt": "G"})
+    variants = pd.DataFrame(
+        {"chrom": 1, "pos": np.arange(m), "id": [f"v{j}" for j in range(m)], "ref": "A", "alt": "G"}
+    )
     samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)]})
     return g, variants, samples
 
@@ -23,18 +24,27 @@ def test_construction_casts_to_int8_and_unpacks():
     assert data.genotypes.dtype == np.int8
     assert data.genotypes.tolist() == g.tolist()
     genotypes, variants, samples = data
-    assert genotypes is data.genotypes and variants is v and samples is s and (data.n_samples, data.n_variants) == (3, 4)
+    assert (
+        genotypes is data.genotypes and variants is v and samples is s and (data.n_samples, data.n_variants) == (3, 4)
+    )
 
 
-@pytest.mark.parametrize(("change", "error", "match"), [
-    (lambda g, v, s: (g[:, :3], v, s), ValueError, "genotypes has 3 columns but variants has 4 rows"),
-    (lambda g, v, s: (g[:2], v, s), ValueError, "genotypes has 2 rows but samples has 3 rows"),
-    (lambda g, v, s: (g + 1, v, s), ValueError, r"only 0, 1, 2 .*got \[3\]"),
-    (lambda g, v, s: (g.astype(float) * np.nan, v, s), ValueError, "not NaN"),
-    (lambda g, v, s: (g[0], v, s), ValueError, "must be 2-D"),
-    (lambda g, v, s: (g, v.drop(columns=["ref", "pos"]), s), ValueError, r"lacks the column\(s\) \['pos', 'ref'\]"),
-    (lambda g, v, s: (g, v, s["id"]), TypeError, "The 'samples' parameter of GenotypeData must be a pandas DataFrame"),
-])
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        (lambda g, v, s: (g[:, :3], v, s), ValueError, "genotypes has 3 columns but variants has 4 rows"),
+        (lambda g, v, s: (g[:2], v, s), ValueError, "genotypes has 2 rows but samples has 3 rows"),
+        (lambda g, v, s: (g + 1, v, s), ValueError, r"only 0, 1, 2 .*got \[3\]"),
+        (lambda g, v, s: (g.astype(float) * np.nan, v, s), ValueError, "not NaN"),
+        (lambda g, v, s: (g[0], v, s), ValueError, "must be 2-D"),
+        (lambda g, v, s: (g, v.drop(columns=["ref", "pos"]), s), ValueError, r"lacks the column\(s\) \['pos', 'ref'\]"),
+        (
+            lambda g, v, s: (g, v, s["id"]),
+            TypeError,
+            "The 'samples' parameter of GenotypeData must be a pandas DataFrame",
+        ),
+    ],
+)
 def test_misaligned_or_invalid_parts_are_refused(change, error, match):
     with pytest.raises(error, match=match):
         GenotypeData(*change(*_parts()))

@@ -105,8 +105,12 @@ def test_monomorphic_variants_are_nan():
     g[:, 1] = 2
     y = rng.normal(size=100)
     d = (y > 0).astype(int)
-    for res in (gwas_linear(g, y), gwas_linear(g, y, missing="drop"), gwas_logistic(g, d),
-                gwas_logistic(g, d, missing="drop")):
+    for res in (
+        gwas_linear(g, y),
+        gwas_linear(g, y, missing="drop"),
+        gwas_logistic(g, d),
+        gwas_logistic(g, d, missing="drop"),
+    ):
         assert np.isnan(res.loc[1, ["beta", "se", "p"]].to_numpy(float)).all()
         assert np.isfinite(res.loc[[0, 2], "p"]).all()
 

@@ -47,10 +47,18 @@ def _toy(n: int = 9, m: int = 60, seed: int = 0) -> GenotypeData:
     rng = np.random.default_rng(seed)
     g = rng.integers(0, 3, (n, m)).astype(np.int8)
     g[rng.random((n, m)) < 0.05] = -1
-    variants = pd.DataFrame({"chrom": 1 + (np.arange(m) >= m // 2), "pos": 100 + 10 * np.arange(m),
-                             "id": [f"rs{j}" for j in range(m)], "ref": "A", "alt": "G"})
-    samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)], "sex": rng.integers(0, 2, n),
-                            "disease": rng.integers(0, 2, n)})
+    variants = pd.DataFrame(
+        {
+            "chrom": 1 + (np.arange(m) >= m // 2),
+            "pos": 100 + 10 * np.arange(m),
+            "id": [f"rs{j}" for j in range(m)],
+            "ref": "A",
+            "alt": "G",
+        }
+    )
+    samples = pd.DataFrame(
+        {"id": [f"s{i}" for i in range(n)], "sex": rng.integers(0, 2, n), "disease": rng.integers(0, 2, n)}
+    )
     return GenotypeData(g, variants, samples)
 
 
@@ -163,8 +171,11 @@ def test_size_mismatch_names_the_files_and_counts(tmp_path):
     write_plink(tmp_path / "c", _toy(9, 60))
     bed = tmp_path / "c.bed"
     bed.write_bytes(bed.read_bytes()[:-5])
-    with pytest.raises(ValueError, match=r"has 178 bytes but the 9 samples of .*c\.fam and the 60 variants of "
-                                         r".*c\.bim need 183"):
+    with pytest.raises(
+        ValueError,
+        match=r"has 178 bytes but the 9 samples of .*c\.fam and the 60 variants of "
+        r".*c\.bim need 183",
+    ):
         read_plink(tmp_path / "c")
 
 
@@ -182,8 +193,11 @@ def test_fam_with_one_line_too_many_is_not_read_as_a_person(tmp_path):
     write_plink(tmp_path / "c", _toy(9, 60))
     fam = tmp_path / "c.fam"
     fam.write_text(fam.read_text() + "extra extra 0 0 0 -9\n")
-    with pytest.raises(ValueError, match=r"The last 1 of the 10 samples of .*c\.fam \('extra' \(line 10\)\) "
-                                         r"are homozygous for allele 1 at all 60 variants.*1 line\(s\) too many"):
+    with pytest.raises(
+        ValueError,
+        match=r"The last 1 of the 10 samples of .*c\.fam \('extra' \(line 10\)\) "
+        r"are homozygous for allele 1 at all 60 variants.*1 line\(s\) too many",
+    ):
         read_plink(tmp_path / "c")
 
 
@@ -208,8 +222,11 @@ def test_duplicate_sample_ids_are_an_error_and_duplicate_variant_ids_warn(tmp_pa
     fam = tmp_path / "c.fam"
     lines = fam.read_text().splitlines()
     fam.write_text("\n".join(lines[:3] + [lines[1]] + lines[4:]) + "\n")
-    with pytest.raises(ValueError, match=r"c\.fam: 1 sample ID\(s\) \(FID IID\) occur\(s\) more than once "
-                                         r"\(first: 's1 s1', lines 2 and 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"c\.fam: 1 sample ID\(s\) \(FID IID\) occur\(s\) more than once "
+        r"\(first: 's1 s1', lines 2 and 4\)",
+    ):
         read_plink(tmp_path / "c")
     write_plink(tmp_path / "d", _toy())
     bim = tmp_path / "d.bim"
@@ -227,12 +244,15 @@ def test_same_iid_in_two_families_warns(tmp_path):
         read_plink(tmp_path / "c")
 
 
-@pytest.mark.parametrize(("text", "match"), [
-    ("1 rs0 0 100 G\n", r"line 1 has 5 fields; every line of a .bim file has 6"),
-    ("1 rs0 0 100 G A\n1 rs1 0 110 G A extra\n", r"line 2 has 7 fields"),
-    ("1 rs0 0 1e2.5 G A\n", r"line 1 has position '1e2.5'"),
-    ("\n1 rs0 0 100 G A\nGL000 rs1 0 110 G A\n", r"line 3: chromosome 'GL000'"),
-])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("1 rs0 0 100 G\n", r"line 1 has 5 fields; every line of a .bim file has 6"),
+        ("1 rs0 0 100 G A\n1 rs1 0 110 G A extra\n", r"line 2 has 7 fields"),
+        ("1 rs0 0 1e2.5 G A\n", r"line 1 has position '1e2.5'"),
+        ("\n1 rs0 0 100 G A\nGL000 rs1 0 110 G A\n", r"line 3: chromosome 'GL000'"),
+    ],
+)
 def test_malformed_bim_lines_are_named(tmp_path, text, match):
     write_plink(tmp_path / "c", _toy(3, text.count("\n") - text.startswith("\n")))
     (tmp_path / "c.bim").write_text(text)
@@ -281,15 +301,18 @@ def test_writers_refuse_misaligned_parts(tmp_path):
     assert not any(tmp_path.iterdir())  # nothing half-written
 
 
-@pytest.mark.parametrize(("table", "column", "values", "match"), [
-    ("samples", "id", ["a b", "s1", "s2", "s3"], r"'id' value\(s\) that cannot be written.*'a b' in row 0"),
-    ("samples", "id", ["s0"] * 4, r"sample ID\(s\) \(FID IID\) occur\(s\) more than once"),
-    ("samples", "sex", [3, 0, 1, 0], r"'sex' values \['3'\]"),
-    ("samples", "disease", [2, 0, 1, 0], r"'disease' values \['2'\]"),
-    ("variants", "pos", [-1, 1, 2, 3, 4], r"'pos' values \[-1\]"),
-    ("variants", "alt", ["", "G", "G", "G", "G"], r"'alt' value\(s\) that cannot be written"),
-    ("variants", "chrom", ["chrUn"] * 5, r"chromosome 'chrUn'"),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "values", "match"),
+    [
+        ("samples", "id", ["a b", "s1", "s2", "s3"], r"'id' value\(s\) that cannot be written.*'a b' in row 0"),
+        ("samples", "id", ["s0"] * 4, r"sample ID\(s\) \(FID IID\) occur\(s\) more than once"),
+        ("samples", "sex", [3, 0, 1, 0], r"'sex' values \['3'\]"),
+        ("samples", "disease", [2, 0, 1, 0], r"'disease' values \['2'\]"),
+        ("variants", "pos", [-1, 1, 2, 3, 4], r"'pos' values \[-1\]"),
+        ("variants", "alt", ["", "G", "G", "G", "G"], r"'alt' value\(s\) that cannot be written"),
+        ("variants", "chrom", ["chrUn"] * 5, r"chromosome 'chrUn'"),
+    ],
+)
 def test_write_plink_refuses_what_plink_cannot_read(tmp_path, table, column, values, match):
     g, v, s = _toy(4, 5)
     tables = {"variants": v, "samples": s}
@@ -308,8 +331,11 @@ def test_write_vcf_refuses_duplicate_samples_and_multiallelic_alt(tmp_path):
     g, v, s = _toy(4, 5)
     with pytest.raises(ValueError, match=r"sample id\(s\) occur\(s\) more than once"):
         write_vcf(tmp_path / "c.vcf", g, v, s.assign(id=["a", "a", "b", "c"]))
-    with pytest.raises(ValueError, match=r"'alt' value\(s\) that cannot be written \(empty, or containing "
-                                         r"whitespace or ','\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'alt' value\(s\) that cannot be written \(empty, or containing "
+        r"whitespace or ','\)",
+    ):
         write_vcf(tmp_path / "c.vcf", g, v.assign(alt=["G,T"] * 5), s)
 
 
@@ -324,19 +350,27 @@ def _vcf(tmp_path, body: str, header: str = HEADER) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("body", "match"), [
-    ("1\t5\tv1\tA\tG,T\t.\t.\t.\tGT\t0/1\t1/2\n", r"line 3: variant v1 \(1:5\) has 2 ALT alleles; .*biallelic"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t0/2\n",
-     r"line 3, sample 'B' \(variant v1\): GT '0/2' refers to allele 2 but the site has 1 ALT"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t1\n", r"line 3, sample 'B'.*ploidy 1; pmed reads diploid calls only"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1/1\t1/1\n", r"line 3, sample 'A'.*ploidy 3"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t./1\t1/1\n", r"line 3, sample 'A'.*half-call"),
-    ("1\t5\tv1\tA\t.\t.\t.\t.\tGT\t0/0\t0/1\n", r"line 3, sample 'B'.*refers to allele 1 but the site has 0 ALT"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\n", r"line 3: 10 tab-separated columns but the header has 11 \(2 samples\)"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tDP\t3\t4\n", r"line 3: the FORMAT column 'DP' has no GT field"),
-    ("1\tfive\tv1\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\n", r"line 3: POS 'five' is not an integer"),
-    ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\n1\t9\tv2\tA\tG\t.\t.\t.\tGT\t0/x\t0/1\n", r"line 4, sample 'A'.*not a genotype"),
-])
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("1\t5\tv1\tA\tG,T\t.\t.\t.\tGT\t0/1\t1/2\n", r"line 3: variant v1 \(1:5\) has 2 ALT alleles; .*biallelic"),
+        (
+            "1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t0/2\n",
+            r"line 3, sample 'B' \(variant v1\): GT '0/2' refers to allele 2 but the site has 1 ALT",
+        ),
+        ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\t1\n", r"line 3, sample 'B'.*ploidy 1; pmed reads diploid calls only"),
+        ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1/1\t1/1\n", r"line 3, sample 'A'.*ploidy 3"),
+        ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t./1\t1/1\n", r"line 3, sample 'A'.*half-call"),
+        ("1\t5\tv1\tA\t.\t.\t.\t.\tGT\t0/0\t0/1\n", r"line 3, sample 'B'.*refers to allele 1 but the site has 0 ALT"),
+        ("1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/1\n", r"line 3: 10 tab-separated columns but the header has 11 \(2 samples\)"),
+        ("1\t5\tv1\tA\tG\t.\t.\t.\tDP\t3\t4\n", r"line 3: the FORMAT column 'DP' has no GT field"),
+        ("1\tfive\tv1\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\n", r"line 3: POS 'five' is not an integer"),
+        (
+            "1\t5\tv1\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\n1\t9\tv2\tA\tG\t.\t.\t.\tGT\t0/x\t0/1\n",
+            r"line 4, sample 'A'.*not a genotype",
+        ),
+    ],
+)
 def test_bad_vcf_records_are_named_by_line_and_sample(tmp_path, body, match):
     with pytest.raises(ValueError, match=match):
         read_vcf(_vcf(tmp_path, body))
@@ -356,8 +390,10 @@ def test_bad_vcf_headers(tmp_path):
 
 
 def test_vcf_edge_cases_that_are_valid(tmp_path):
-    body = ("chrX\t5\tv1\tA\tG\t.\t.\t.\tDP:GT\t3:1|0\t4\n"  # GT not first; a field with fewer subfields
-            "1\t6\tv2\tA\t.\t.\t.\t.\tGT\t0/0\t.\n")  # no ALT: only 0 and missing are valid
+    body = (
+        "chrX\t5\tv1\tA\tG\t.\t.\t.\tDP:GT\t3:1|0\t4\n"  # GT not first; a field with fewer subfields
+        "1\t6\tv2\tA\t.\t.\t.\t.\tGT\t0/0\t.\n"
+    )  # no ALT: only 0 and missing are valid
     data = read_vcf(_vcf(tmp_path, body))
     assert data.genotypes.tolist() == [[1, 0], [-1, -1]]
     assert data.variants["chrom"].tolist() == [23, 1]

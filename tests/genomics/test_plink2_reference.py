@@ -96,8 +96,7 @@ def _check_standard_rows(ours, ref, ok):
 
 def test_glm_logistic_without_firth(fixture):
     g, v, _, pheno, covar = fixture
-    ours = gwas_logistic(g, pheno["disease"] - 1, covar[["age", "bmi"]], v["id"], missing="drop",
-                         firth_fallback=False)
+    ours = gwas_logistic(g, pheno["disease"] - 1, covar[["age", "bmi"]], v["id"], missing="drop", firth_fallback=False)
     ref = _read("ref_logistic.disease.glm.logistic")
     assert (ref["ID"] == ours["id"]).all() and (ours["n_obs"] == ref["OBS_CT"]).all()
     separated = ref["ERRCODE"].str.startswith("SEPARATION").to_numpy()

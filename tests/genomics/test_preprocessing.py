@@ -121,7 +121,8 @@ def test_scaler_gives_what_the_gwas_and_score_loops_use(messy):
     np.testing.assert_allclose(scaler.means_, means, rtol=1e-15)
     np.testing.assert_allclose(scaler.centred_sum_squares_, centred_ss, rtol=1e-15)
     cols = slice(20, 40)
-    np.testing.assert_array_equal(scaler.impute(messy[:, cols], variants=cols),
-                                  _mean_imputed_block(messy[:, cols], means[cols]))
+    np.testing.assert_array_equal(
+        scaler.impute(messy[:, cols], variants=cols), _mean_imputed_block(messy[:, cols], means[cols])
+    )
     zero = GenotypeScaler.from_frequencies(np.zeros(messy.shape[1]))
     np.testing.assert_array_equal(zero.impute(messy), np.where(messy < 0, 0, messy))

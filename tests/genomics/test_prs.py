@@ -111,8 +111,15 @@ def test_clump_and_threshold_picks_the_best_validation_threshold():
     assert result.threshold == best["p_threshold"] and result.n_variants == best["n_variants"]
     assert np.count_nonzero(result.weights[[0, 1]]) == 1 and result.weights[5] > 0.5
     # a custom metric (larger is better) is what is maximized: minus r² picks the worst threshold
-    worst = clump_and_threshold(gwas, g[train], variants, g[val], y[val], thresholds=thresholds,
-                                metric=lambda target, score: -float(np.corrcoef(target, score)[0, 1] ** 2))
+    worst = clump_and_threshold(
+        gwas,
+        g[train],
+        variants,
+        g[val],
+        y[val],
+        thresholds=thresholds,
+        metric=lambda target, score: -float(np.corrcoef(target, score)[0, 1] ** 2),
+    )
     assert worst.threshold == tuning.loc[tuning["validation_metric"].idxmin(), "p_threshold"] != result.threshold
 
 

@@ -37,8 +37,9 @@ def qc(data):
 def _toy(n=60, m=5, population=None, seed=0):
     rng = np.random.default_rng(seed)
     g = rng.binomial(2, 0.3, size=(n, m)).astype(np.int8)
-    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(m), "id": [f"v{j}" for j in range(m)],
-                             "ref": "A", "alt": "G"})
+    variants = pd.DataFrame(
+        {"chrom": 1, "pos": np.arange(m), "id": [f"v{j}" for j in range(m)], "ref": "A", "alt": "G"}
+    )
     samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)]})
     if population is not None:
         samples["population"] = population
@@ -96,12 +97,16 @@ def test_each_sample_rule_removes_what_it_says():
     g[9] = g[4]  # a duplicate of sample 4
     g[12] = 1  # heterozygous everywhere: F far below everyone else
     result = filter_samples(GenotypeData(g, data.variants, data.samples))
-    assert result.removed_samples.values.tolist() == [["s5", "low call rate"], ["s9", "duplicate"],
-                                                       ["s12", "heterozygosity outlier"]]
+    assert result.removed_samples.values.tolist() == [
+        ["s5", "low call rate"],
+        ["s9", "duplicate"],
+        ["s12", "heterozygosity outlier"],
+    ]
     f = heterozygosity_f(np.delete(g, [5, 9], axis=0))
     assert f.min() == f[10] and (f[10] - np.delete(f, 10).mean()) / f.std() < -4  # s12 is row 10 without s5, s9
-    assert filter_samples(GenotypeData(g, data.variants, data.samples), remove_duplicates=False,
-                          het_sd=1000).removed_samples["id"].tolist() == ["s5"]
+    assert filter_samples(
+        GenotypeData(g, data.variants, data.samples), remove_duplicates=False, het_sd=1000
+    ).removed_samples["id"].tolist() == ["s5"]
 
 
 def test_each_variant_rule_removes_what_it_says():
@@ -112,8 +117,12 @@ def test_each_variant_rule_removes_what_it_says():
     g[:, 2] = -1  # never called
     g[:, 3] = np.repeat([0, 2], 100)  # no heterozygotes at p = 0.5
     result = filter_variants(GenotypeData(g, data.variants, data.samples))
-    assert result.removed_variants.values.tolist() == [["v0", "low call rate"], ["v2", "low call rate"],
-                                                        ["v1", "rare"], ["v3", "Hardy–Weinberg"]]
+    assert result.removed_variants.values.tolist() == [
+        ["v0", "low call rate"],
+        ["v2", "low call rate"],
+        ["v1", "rare"],
+        ["v3", "Hardy–Weinberg"],
+    ]
     assert result.data.variants["id"].tolist() == ["v4", "v5"]
     loose = filter_variants(GenotypeData(g, data.variants, data.samples), min_call_rate=0.85, hwe_p_min=0)
     assert loose.removed_variants["id"].tolist() == ["v2", "v1"]
@@ -132,8 +141,9 @@ def test_hwe_is_tested_in_the_largest_population_only():
     n_a, n_b = 300, 100
     # each population in equilibrium, at very different frequencies: the mixture is not (Wahlund effect)
     g = np.vstack([rng.binomial(2, 0.05, (n_a, 50)), rng.binomial(2, 0.95, (n_b, 50))]).astype(np.int8)
-    variants = pd.DataFrame({"chrom": 1, "pos": np.arange(50), "id": [f"v{j}" for j in range(50)],
-                             "ref": "A", "alt": "G"})
+    variants = pd.DataFrame(
+        {"chrom": 1, "pos": np.arange(50), "id": [f"v{j}" for j in range(50)], "ref": "A", "alt": "G"}
+    )
     samples = pd.DataFrame({"id": [f"s{i}" for i in range(n_a + n_b)], "population": ["A"] * n_a + ["B"] * n_b})
     by_population = filter_variants(GenotypeData(g, variants, samples))
     pooled = filter_variants(GenotypeData(g, variants, samples.drop(columns="population")))
@@ -173,8 +183,9 @@ def test_bad_calls_are_refused_naming_the_parameter(data):
         quality_control(data.genotypes)
     with pytest.raises(ValueError, match="samples has"):
         quality_control(data.genotypes, data.variants, data.samples.iloc[:-1])
-    with pytest.raises(InvalidParameterError, match=r"'min_maf' parameter of quality_control must be a float in \[0, 0.5\]"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'min_maf' parameter of quality_control must be a float in \[0, 0.5\]"
+    ):
         quality_control(data, min_maf=0.7)
     with pytest.raises(InvalidParameterError, match="'data' parameter of filter_variants"):
         filter_variants(data.genotypes)
-

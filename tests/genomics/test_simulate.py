@@ -25,14 +25,13 @@ def test_truth_matches_the_requested_model(cohort):
     assert len(t.causal_ids) == 200 and set(t.causal_ids) <= set(cohort.variants["id"])
     # per-allele effects reproduce the genetic value up to one constant per population
     cols = cohort.variants["id"].isin(t.causal_ids).to_numpy()
-    clean = simulate_cohort(600, n_chromosomes=2, segment_length=5e5, n_causal=200, random_state=3,
-                            add_messiness=False)
+    clean = simulate_cohort(600, n_chromosomes=2, segment_length=5e5, n_causal=200, random_state=3, add_messiness=False)
     raw = clean.genotypes[:, cols] @ clean.truth.causal_effects
     diff = pd.Series(raw - clean.truth.genetic_value).groupby(clean.samples["population"]).std()
     assert (diff < 1e-6).all()
     # the biomarker shares the genetic value: corr² ≈ h2
     r = np.corrcoef(clean.samples["biomarker"], clean.truth.genetic_value)[0, 1]
-    assert r ** 2 == pytest.approx(0.5, abs=0.08)
+    assert r**2 == pytest.approx(0.5, abs=0.08)
 
 
 def test_planted_messiness_is_where_the_truth_says(cohort):
@@ -75,27 +74,36 @@ def test_population_fractions_are_respected():
 
 
 def test_more_causal_variants_than_the_simulation_has_is_an_error():
-    with pytest.raises(ValueError, match=r"The 'n_causal' parameter of simulate_cohort asks for 100000 causal "
-                                         r"variants but the simulation has only \d+ variants with MAF ≥ 1%"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'n_causal' parameter of simulate_cohort asks for 100000 causal "
+        r"variants but the simulation has only \d+ variants with MAF ≥ 1%",
+    ):
         simulate_cohort(60, n_chromosomes=1, segment_length=2e5, n_causal=100_000)
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"h2": 1.2}, r"The 'h2' parameter of simulate_cohort must be a float in \(0, 1\)"),
-    ({"h2": 0}, r"'h2' parameter"),
-    ({"prevalence": 0}, r"The 'prevalence' parameter of simulate_cohort must be a float in \(0, 1\)"),
-    ({"n_samples": 5}, r"The 'n_samples' parameter of simulate_cohort must be an int in \[30, inf\)"),
-    ({"n_causal": 0}, r"'n_causal' parameter"),
-    ({"n_chromosomes": 23}, r"The 'n_chromosomes' parameter of simulate_cohort must be an int in \[1, 22\]"),
-    ({"segment_length": 1e9}, r"'segment_length' parameter"),
-    ({"min_maf": 0.5}, r"'min_maf' parameter"),
-    ({"h2": 0.8, "env_variance": 0.2}, r"The 'env_variance' parameter of simulate_cohort must be in \[0, 1 - h2\)"),
-    ({"population_fractions": {"CEU": 0.5, "XYZ": 0.5}}, r"accepts the keys \['YRI', 'CEU', 'CHB'\]; got \['XYZ'\]"),
-    ({"population_fractions": {"CEU": 0.5, "YRI": 0.2}}, r"must sum to 1"),
-    ({"population_fractions": {"CEU": -0.5, "YRI": 1.5}}, r"share ≥ 0; got 'CEU': -0.5"),
-    ({"add_messiness": 1}, r"'add_messiness' parameter of simulate_cohort must be a bool"),
-    ({"random_state": -1}, r"'random_state' parameter"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"h2": 1.2}, r"The 'h2' parameter of simulate_cohort must be a float in \(0, 1\)"),
+        ({"h2": 0}, r"'h2' parameter"),
+        ({"prevalence": 0}, r"The 'prevalence' parameter of simulate_cohort must be a float in \(0, 1\)"),
+        ({"n_samples": 5}, r"The 'n_samples' parameter of simulate_cohort must be an int in \[30, inf\)"),
+        ({"n_causal": 0}, r"'n_causal' parameter"),
+        ({"n_chromosomes": 23}, r"The 'n_chromosomes' parameter of simulate_cohort must be an int in \[1, 22\]"),
+        ({"segment_length": 1e9}, r"'segment_length' parameter"),
+        ({"min_maf": 0.5}, r"'min_maf' parameter"),
+        ({"h2": 0.8, "env_variance": 0.2}, r"The 'env_variance' parameter of simulate_cohort must be in \[0, 1 - h2\)"),
+        (
+            {"population_fractions": {"CEU": 0.5, "XYZ": 0.5}},
+            r"accepts the keys \['YRI', 'CEU', 'CHB'\]; got \['XYZ'\]",
+        ),
+        ({"population_fractions": {"CEU": 0.5, "YRI": 0.2}}, r"must sum to 1"),
+        ({"population_fractions": {"CEU": -0.5, "YRI": 1.5}}, r"share ≥ 0; got 'CEU': -0.5"),
+        ({"add_messiness": 1}, r"'add_messiness' parameter of simulate_cohort must be a bool"),
+        ({"random_state": -1}, r"'random_state' parameter"),
+    ],
+)
 def test_bad_parameters_are_refused_before_simulating(kwargs, match):
     with pytest.raises(ValueError, match=match):
         simulate_cohort(**{"n_samples": 60, **kwargs})

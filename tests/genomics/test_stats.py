@@ -68,8 +68,7 @@ def test_degenerate_variants_and_samples_against_plink2(degenerate):
     """monomorphic, all-heterozygous and never-called variants; a sample without calls and one called
     only at monomorphic variants: where PLINK prints nan, pmed gives NaN with a warning."""
     g, v, _ = degenerate
-    assert v["id"].tolist() == ["ok_a", "ok_b", "mono_ref", "mono_alt", "all_het", "no_call", "copy_of_ok_a",
-                                "ok_c"]
+    assert v["id"].tolist() == ["ok_a", "ok_b", "mono_ref", "mono_alt", "all_het", "no_call", "copy_of_ok_a", "ok_c"]
     afreq, hardy, het = _read("ref_degenerate.afreq"), _read("ref_degenerate.hardy"), _read("ref_degenerate.het")
     with pytest.warns(DegenerateInputWarning, match="allele_frequencies: 1 of 8 variants have no called genotype"):
         freq = allele_frequencies(g)

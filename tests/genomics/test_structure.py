@@ -25,8 +25,9 @@ def _plink_kept(name):
     return (DATA / f"{name}.prune.in").read_text().split()
 
 
-@pytest.mark.parametrize(("window", "step", "r2_max", "name"),
-                         [(50, 5, 0.2, "ref_prune"), (20, 3, 0.5, "ref_prune_20_3_0.5")])
+@pytest.mark.parametrize(
+    ("window", "step", "r2_max", "name"), [(50, 5, 0.2, "ref_prune"), (20, 3, 0.5, "ref_prune_20_3_0.5")]
+)
 def test_ld_prune_keeps_exactly_the_variants_plink2_keeps(fixture, window, step, r2_max, name):
     g, v, _ = fixture
     assert (g < 0).any(axis=0).mean() > 0.5  # most variants have missing calls: r² over pairwise-complete people
@@ -42,8 +43,9 @@ def test_ld_prune_on_degenerate_variants_matches_plink2():
     (equal minor-allele frequency) it keeps the first."""
     data = GenotypeData(*read_plink(DATA / "degenerate"))
     kept = ld_prune(data, r2_max=0.2, window=8, step=1)
-    assert data.variants["id"].to_numpy()[kept].tolist() == _plink_kept("ref_degenerate_prune") == [
-        "ok_a", "ok_b", "ok_c"]
+    assert (
+        data.variants["id"].to_numpy()[kept].tolist() == _plink_kept("ref_degenerate_prune") == ["ok_a", "ok_b", "ok_c"]
+    )
 
 
 def test_ld_prune_removes_the_rarer_variant_of_a_pair():
@@ -110,7 +112,7 @@ def test_genotype_pca_equals_exact_svd_and_projects_new_people(two_populations):
     _, s, vt = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)
     # PC1 (the populations) is well separated from the rest; PC2 is noise, so only PC1 is identifiable
     np.testing.assert_allclose(np.abs(pca.loadings[0]), np.abs(vt[0]), atol=2e-4)
-    np.testing.assert_allclose(pca.explained_variance_ratio[0], s[0] ** 2 / (s ** 2).sum(), rtol=1e-4)
+    np.testing.assert_allclose(pca.explained_variance_ratio[0], s[0] ** 2 / (s**2).sum(), rtol=1e-4)
     np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-12)  # training z-scores are centred exactly
     new = pca.transform(g[80:])  # new people: the training means and SDs, then the training axes
     expected = pca.scaler.transform(g[80:], dtype="float64") @ pca.loadings.T.astype(float)

@@ -36,16 +36,31 @@ def test_no_heritability_gives_chance_auc():
     assert wray_max_auc(0.0, 0.2) == 0.5 and liability_auc_exact(0, 0.2) == 0.5
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: daetwyler_expected_r2(0, 100, 10), r"'h2' parameter of daetwyler_expected_r2 must be a float in \(0, 1\]"),
-    (lambda: daetwyler_expected_r2(0.5, 0, 10), r"'n' parameter of daetwyler_expected_r2 must be a float in \(0, inf\)"),
-    (lambda: daetwyler_expected_r2(0.5, 10, -1), r"'m_e' parameter"),
-    (lambda: observed_to_liability_h2(0.1, 1.0), r"'prevalence' parameter of observed_to_liability_h2 must be a float in \(0, 1\)"),
-    (lambda: observed_to_liability_h2(0.1, 0.1, 0), r"'case_fraction' parameter"),
-    (lambda: liability_to_observed_h2(1.5, 0.1), r"'h2_liability' parameter of liability_to_observed_h2"),
-    (lambda: wray_max_auc(0.5, 0), r"'prevalence' parameter of wray_max_auc"),
-    (lambda: liability_auc_exact(0.5, 0.1, n_grid=10), r"'n_grid' parameter of liability_auc_exact must be an int in \[101, inf\)"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: daetwyler_expected_r2(0, 100, 10),
+            r"'h2' parameter of daetwyler_expected_r2 must be a float in \(0, 1\]",
+        ),
+        (
+            lambda: daetwyler_expected_r2(0.5, 0, 10),
+            r"'n' parameter of daetwyler_expected_r2 must be a float in \(0, inf\)",
+        ),
+        (lambda: daetwyler_expected_r2(0.5, 10, -1), r"'m_e' parameter"),
+        (
+            lambda: observed_to_liability_h2(0.1, 1.0),
+            r"'prevalence' parameter of observed_to_liability_h2 must be a float in \(0, 1\)",
+        ),
+        (lambda: observed_to_liability_h2(0.1, 0.1, 0), r"'case_fraction' parameter"),
+        (lambda: liability_to_observed_h2(1.5, 0.1), r"'h2_liability' parameter of liability_to_observed_h2"),
+        (lambda: wray_max_auc(0.5, 0), r"'prevalence' parameter of wray_max_auc"),
+        (
+            lambda: liability_auc_exact(0.5, 0.1, n_grid=10),
+            r"'n_grid' parameter of liability_auc_exact must be an int in \[101, inf\)",
+        ),
+    ],
+)
 def test_out_of_range_parameters_are_refused(call, message):
     with pytest.raises(ValueError, match=message):
         call()

@@ -35,8 +35,11 @@ def test_small_cnn_has_batchnorm_dropout_and_global_pooling():
 
 
 def test_architectures_refuse_impossible_shapes():
-    with pytest.raises(ValueError, match=r"'input_shape' parameter of small_cnn must be \(height, width, channels\) "
-                                         r"with sides of at least 4 pixels"):
+    with pytest.raises(
+        ValueError,
+        match=r"'input_shape' parameter of small_cnn must be \(height, width, channels\) "
+        r"with sides of at least 4 pixels",
+    ):
         small_cnn((2, 2, 1), filters=(4, 8, 16))
     with pytest.raises(ValueError, match="1 or 3 channels; got \\(8, 8, 2\\)"):
         seed_cnn((8, 8, 2))

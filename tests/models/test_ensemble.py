@@ -36,8 +36,9 @@ def test_every_image_is_held_out_once_and_the_ensemble_averages_its_models(build
         assert y[held].sum() == 4
         np.testing.assert_allclose(ens.oof_scores[held], predict_scores(ens.models[k], x[held]), rtol=1e-5, atol=1e-6)
     x_test, y_test = blobs(16, 1)
-    np.testing.assert_allclose(ens.predict(x_test),
-                               np.mean([predict_scores(m, x_test) for m in ens.models], axis=0), rtol=1e-6)
+    np.testing.assert_allclose(
+        ens.predict(x_test), np.mean([predict_scores(m, x_test) for m in ens.models], axis=0), rtol=1e-6
+    )
     assert roc_auc_score(y_test, ens.predict(x_test)) > 0.9
     summary = ens.fold_summary()
     assert list(summary.columns) == ["epochs", "best_epoch", "held_out_auc", "stopped_early", "train_seconds"]
@@ -47,20 +48,21 @@ def test_every_image_is_held_out_once_and_the_ensemble_averages_its_models(build
 
 def test_same_seed_same_ensemble_on_a_slow_machine(build_tiny_cnn, blobs, monkeypatch):
     x, y = blobs(16, 0)
-    quick = train_cv_ensemble(build_tiny_cnn, x, y, n_folds=2, epochs=2, batch_size=8, random_state=7,
-                              progress=False)
+    quick = train_cv_ensemble(build_tiny_cnn, x, y, n_folds=2, epochs=2, batch_size=8, random_state=7, progress=False)
     monkeypatch.setattr(training, "time", _FakeClock())  # every epoch now seems to take hours
     monkeypatch.setattr(ensemble_module, "time", _FakeClock())
-    slow = train_cv_ensemble(build_tiny_cnn, x, y, n_folds=2, epochs=2, batch_size=8, random_state=7,
-                             progress=False)
+    slow = train_cv_ensemble(build_tiny_cnn, x, y, n_folds=2, epochs=2, batch_size=8, random_state=7, progress=False)
     assert slow.train_seconds > 3600 > quick.train_seconds
     np.testing.assert_array_equal(slow.fold, quick.fold)
     for a, b in zip(slow.histories, quick.histories, strict=True):
         pd.testing.assert_frame_equal(a.table, b.table)
     np.testing.assert_array_equal(slow.oof_scores, quick.oof_scores)
     np.testing.assert_array_equal(slow.predict(x), quick.predict(x))
-    with pytest.raises(TrainingTimeoutError, match=r"train_cv_ensemble passed its safety time limit "
-                                                   r"max_seconds=600 while training fold 1 of 2.*raise max_seconds"):
+    with pytest.raises(
+        TrainingTimeoutError,
+        match=r"train_cv_ensemble passed its safety time limit "
+        r"max_seconds=600 while training fold 1 of 2.*raise max_seconds",
+    ):
         train_cv_ensemble(build_tiny_cnn, x, y, n_folds=2, epochs=2, max_seconds=600, progress=False)
 
 
@@ -72,7 +74,9 @@ def test_bad_input_is_refused(build_tiny_cnn, blobs):
         train_cv_ensemble(build_tiny_cnn, x, y, n_folds=1)
     with pytest.raises(TypeError, match="function returning a fresh compiled model"):
         train_cv_ensemble(build_tiny_cnn(), x, y)
-    with pytest.raises(TypeError, match="'build_model' parameter of train_cv_ensemble must return a keras.Model; it returned str"):
+    with pytest.raises(
+        TypeError, match="'build_model' parameter of train_cv_ensemble must return a keras.Model; it returned str"
+    ):
         train_cv_ensemble(lambda: "not a model", x, y)
     with pytest.raises(ValueError, match="'y' parameter of train_cv_ensemble"):
         train_cv_ensemble(build_tiny_cnn, x, np.r_[y[:-1], 2])

@@ -21,8 +21,16 @@ from pmed_utils.validation import DegenerateInputWarning, InvalidParameterError
 
 
 def _patient(**changes):
-    base = {"age": 65.0, "height_cm": 170.0, "weight_kg": 80.0, "race": "white", "enzyme_inducer": 0,
-            "amiodarone": 0, "cyp2c9": "*1/*1", "vkorc1": "G/G"}
+    base = {
+        "age": 65.0,
+        "height_cm": 170.0,
+        "weight_kg": 80.0,
+        "race": "white",
+        "enzyme_inducer": 0,
+        "amiodarone": 0,
+        "cyp2c9": "*1/*1",
+        "vkorc1": "G/G",
+    }
     base.update(changes)
     return pd.DataFrame([base])
 
@@ -34,8 +42,7 @@ def test_pharmacogenetic_equation_by_hand():
     assert iwpc_pharmacogenetic_dose(p)[0] == pytest.approx(root**2, rel=1e-12)
     # Black, 45 years, 180 cm, 95 kg, A/G, *2/*3, enzyme inducer:
     root = 5.6044 - 0.2614 * 4 + 0.0087 * 180 + 0.0128 * 95 - 0.8677 - 1.9206 - 0.2760 + 1.1816
-    p = _patient(age=45, height_cm=180, weight_kg=95, race="black", vkorc1="A/G", cyp2c9="*2/*3",
-                 enzyme_inducer=1)
+    p = _patient(age=45, height_cm=180, weight_kg=95, race="black", vkorc1="A/G", cyp2c9="*2/*3", enzyme_inducer=1)
     assert iwpc_pharmacogenetic_dose(p)[0] == pytest.approx(root**2, rel=1e-12)
     # unknown genotypes and mixed race get their own coefficients
     root = 5.6044 - 0.2614 * 6 + 0.0087 * 170 + 0.0128 * 80 - 0.4854 - 0.2188 - 0.1032
@@ -45,8 +52,9 @@ def test_pharmacogenetic_equation_by_hand():
 
 def test_pharmacogenetic_equation_reads_star8_as_star1():
     assert iwpc_pharmacogenetic_dose(_patient(cyp2c9="*1/*8"))[0] == iwpc_pharmacogenetic_dose(_patient())[0]
-    assert (iwpc_pharmacogenetic_dose(_patient(cyp2c9="*2/*8"))[0]
-            == iwpc_pharmacogenetic_dose(_patient(cyp2c9="*1/*2"))[0])
+    assert (
+        iwpc_pharmacogenetic_dose(_patient(cyp2c9="*2/*8"))[0] == iwpc_pharmacogenetic_dose(_patient(cyp2c9="*1/*2"))[0]
+    )
 
 
 def test_clinical_equation_by_hand():
@@ -59,15 +67,13 @@ def test_clinical_equation_by_hand():
 
 
 def test_simulated_dose_is_the_equation_plus_noise_with_the_star8_effect():
-    p = pd.concat([_patient(race="black", cyp2c9=d) for d in ("*1/*1", "*1/*8", "*8/*8", "*3/*8")],
-                  ignore_index=True)
+    p = pd.concat([_patient(race="black", cyp2c9=d) for d in ("*1/*1", "*1/*8", "*8/*8", "*3/*8")], ignore_index=True)
     truth = simulate_warfarin_dose(p, residual_sd=0.0)
     np.testing.assert_allclose(truth.star8_effect, [0, -0.5211, -1.0616, -1.9206 + 0.9357])
     np.testing.assert_allclose(np.sqrt(truth.dose), np.sqrt(iwpc_pharmacogenetic_dose(p)) + truth.star8_effect)
     none = simulate_warfarin_dose(p, residual_sd=0.0, star8_like="*1")
     np.testing.assert_allclose(none.dose, iwpc_pharmacogenetic_dose(p))
-    noisy = simulate_warfarin_dose(pd.concat([_patient()] * 20_000, ignore_index=True), residual_sd=0.5,
-                                   random_state=1)
+    noisy = simulate_warfarin_dose(pd.concat([_patient()] * 20_000, ignore_index=True), residual_sd=0.5, random_state=1)
     assert noisy.noise.std() == pytest.approx(0.5, rel=0.03)
     np.testing.assert_allclose(np.sqrt(noisy.dose), noisy.sqrt_dose_expected + noisy.noise)
 
@@ -135,18 +141,22 @@ def test_compare_dosing_groups_by_hand():
 def test_published_table_weights_table3_groups():
     t = published_iwpc_performance().set_index(["source", "algorithm", "group"])
     assert t.loc[("IWPC 2009", "IWPC pharmacogenetic", "overall"), "within_20"] == pytest.approx(
-        (324 * 0.330 + 560 * 0.546 + 125 * 0.368) / 1009)
+        (324 * 0.330 + 560 * 0.546 + 125 * 0.368) / 1009
+    )
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"age": -5.0}, "finite age > 0"),
-    ({"weight_kg": 0.0}, "finite weight_kg > 0"),
-    ({"height_cm": np.nan}, "finite height_cm > 0"),
-    ({"cyp2c9": "*1/*4"}, "cyp2c9 in"),
-    ({"vkorc1": "C/T"}, "vkorc1 in"),
-    ({"race": "martian"}, "race in"),
-    ({"amiodarone": 2}, "amiodarone coded 0/1"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"age": -5.0}, "finite age > 0"),
+        ({"weight_kg": 0.0}, "finite weight_kg > 0"),
+        ({"height_cm": np.nan}, "finite height_cm > 0"),
+        ({"cyp2c9": "*1/*4"}, "cyp2c9 in"),
+        ({"vkorc1": "C/T"}, "vkorc1 in"),
+        ({"race": "martian"}, "race in"),
+        ({"amiodarone": 2}, "amiodarone coded 0/1"),
+    ],
+)
 def test_bad_patient_values_are_refused(change, message):
     for func in (iwpc_pharmacogenetic_dose, simulate_warfarin_dose):
         with pytest.raises(ValueError, match=message):

@@ -51,7 +51,7 @@ def test_plot_roc_draws_the_curve_band_and_auc_in_legend():
 
 def test_plot_rocs_one_line_per_model_plus_diagonals():
     y, s = _scores()
-    a, b = roc_with_ci(y, s, n_bootstraps=20), roc_with_ci(y, s ** 2, n_bootstraps=20)
+    a, b = roc_with_ci(y, s, n_bootstraps=20), roc_with_ci(y, s**2, n_bootstraps=20)
     ax = plot_rocs({"a": a, "b": b})
     np.testing.assert_allclose(ax.get_lines()[2].get_ydata(), b.tpr)
 

@@ -33,8 +33,13 @@ def test_manhattan_y_is_minus_log10_p_in_genome_order():
     y = g[:, 4] + rng.normal(size=200)
     res = gwas_linear(g, y)
     # chromosomes listed out of order: the plot sorts them, positions start at 0 per chromosome
-    variants = pd.DataFrame({"chrom": [2, 2, 2, 1, 1, 1, 3, 3, 3], "pos": [50, 10, 30, 5, 15, 25, 7, 8, 9],
-                             "id": [f"v{i}" for i in range(9)]})
+    variants = pd.DataFrame(
+        {
+            "chrom": [2, 2, 2, 1, 1, 1, 3, 3, 3],
+            "pos": [50, 10, 30, 5, 15, 25, 7, 8, 9],
+            "id": [f"v{i}" for i in range(9)],
+        }
+    )
     _, ax = plt.subplots()
     assert plot_manhattan(res, variants, ax=ax, causal_ids={"v4"}, significance=1e-5) is ax
     per_chrom = ax.collections[:3]
@@ -96,9 +101,11 @@ def test_risk_by_quantile_bars_and_error_bars_are_the_table():
     ax = plot_risk_by_quantile(table, prevalence=disease.mean())
     np.testing.assert_allclose([bar.get_height() for bar in ax.patches], table["rate"])
     segments = ax.collections[0].get_segments()
-    np.testing.assert_allclose([s[:, 1] for s in segments],
-                               np.column_stack([np.minimum(table["ci_low"], table["rate"]),
-                                                np.maximum(table["ci_high"], table["rate"])]), atol=1e-12)
+    np.testing.assert_allclose(
+        [s[:, 1] for s in segments],
+        np.column_stack([np.minimum(table["ci_low"], table["rate"]), np.maximum(table["ci_high"], table["rate"])]),
+        atol=1e-12,
+    )
     assert ax.get_lines()[-1].get_ydata()[0] == pytest.approx(disease.mean())
     with pytest.raises(ValueError, match="lacks the column"):
         plot_risk_by_quantile(table.drop(columns="rate"))

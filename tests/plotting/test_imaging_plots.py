@@ -45,8 +45,10 @@ def test_augmented_views_show_the_original_and_the_augmented_copies():
 def _history(best_epoch=2):
     from pmed_utils.models import TrainingHistory
 
-    table = pd.DataFrame({"loss": [0.7, 0.5, 0.4], "val_loss": [0.69, 0.6, 0.65], "auc": [0.6, 0.8, 0.9],
-                          "val_auc": [0.55, 0.75, 0.7]}, index=pd.RangeIndex(1, 4, name="epoch"))
+    table = pd.DataFrame(
+        {"loss": [0.7, 0.5, 0.4], "val_loss": [0.69, 0.6, 0.65], "auc": [0.6, 0.8, 0.9], "val_auc": [0.55, 0.75, 0.7]},
+        index=pd.RangeIndex(1, 4, name="epoch"),
+    )
     return TrainingHistory(table, best_epoch=best_epoch, stopped_early=True, max_epochs=10, patience=1, seed=1)
 
 
@@ -63,10 +65,14 @@ def test_training_history_plots_both_curves_and_marks_best_epoch():
 
 
 def test_training_history_needs_a_history_and_a_metric_with_a_validation_twin():
-    with pytest.raises(ValueError, match=r"'metric' parameter of plot_training_history .*missing \['precision', 'val_precision'\]"):
+    with pytest.raises(
+        ValueError, match=r"'metric' parameter of plot_training_history .*missing \['precision', 'val_precision'\]"
+    ):
         plot_training_history(_history(), metric="precision")
-    with pytest.raises(TypeError, match="'history' parameter of plot_training_history must be an instance of "
-                                        "TrainingHistory; got DataFrame"):
+    with pytest.raises(
+        TypeError,
+        match="'history' parameter of plot_training_history must be an instance of TrainingHistory; got DataFrame",
+    ):
         plot_training_history(_history().table)
 
 

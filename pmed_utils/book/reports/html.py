@@ -17,8 +17,19 @@ from pmed_utils.validation import validate_params
 
 __all__ = ["package_versions", "notebook_to_html"]
 
-_PACKAGES = ("pmed", "numpy", "pandas", "scikit-learn", "tensorflow-cpu", "tensorflow", "keras", "matplotlib",
-             "msprime", "stdpopsim", "papermill")
+_PACKAGES = (
+    "pmed",
+    "numpy",
+    "pandas",
+    "scikit-learn",
+    "tensorflow-cpu",
+    "tensorflow",
+    "keras",
+    "matplotlib",
+    "msprime",
+    "stdpopsim",
+    "papermill",
+)
 
 
 @validate_params({})
@@ -49,10 +60,25 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-@validate_params({"executed": ["path"], "output": ["path"], "parameters": ["mapping"], "notebook_name": ["str"],
-                  "show_code": ["boolean"], "source_root": ["path", None]})
-def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: dict, notebook_name: str,
-                     show_code: bool = False, source_root: str | Path | None = None) -> Path:
+@validate_params(
+    {
+        "executed": ["path"],
+        "output": ["path"],
+        "parameters": ["mapping"],
+        "notebook_name": ["str"],
+        "show_code": ["boolean"],
+        "source_root": ["path", None],
+    }
+)
+def notebook_to_html(
+    executed: str | Path,
+    output: str | Path,
+    *,
+    parameters: dict,
+    notebook_name: str,
+    show_code: bool = False,
+    source_root: str | Path | None = None,
+) -> Path:
     """Write ``output`` (HTML): a header with parameters, seed, versions and time, then the notebook.
 
     Figures are embedded as data URIs, so the file opens offline and can be e-mailed.
@@ -108,8 +134,10 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td><code>{html.escape(repr(v))}</code></td></tr>"
-                   for k, v in parameters.items())
+    rows = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td><code>{html.escape(repr(v))}</code></td></tr>"
+        for k, v in parameters.items()
+    )
     versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
@@ -126,16 +154,20 @@ def notebook_to_html(executed: str | Path, output: str | Path, *, parameters: di
         title_of = chapter_titles(source_root)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = myst_to_markdown(cell.source, records=records, bibliography=bibliography,
-                                           title_of=title_of)
+            cell.source = myst_to_markdown(cell.source, records=records, bibliography=bibliography, title_of=title_of)
         if cell.cell_type == "code":
             # Recorded results are data for the book and the tests, not output for a reader;
             # a progress bar shows its final state once, as in a terminal.
             kept = [out for out in cell.outputs if not is_hidden_record(out)]
             cell.outputs = [nbformat.from_dict(out) for out in merge_stream_outputs(kept)]
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
-    exporter = HTMLExporter(template_name="classic", exclude_input=not show_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+    exporter = HTMLExporter(
+        template_name="classic",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
     body, _ = exporter.from_notebook_node(nb)
     # The template links jQuery, RequireJS and MathJax from CDNs; a report must open offline
     # with nothing fetched, so drop every external script (figures are already embedded).

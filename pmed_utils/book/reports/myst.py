@@ -21,21 +21,36 @@ from pmed_utils.validation import validate_params
 __all__ = ["myst_to_markdown", "read_bibliography", "chapter_titles", "SUPPORTED_ROLES", "SUPPORTED_DIRECTIVES"]
 
 SUPPORTED_ROLES = frozenset({"term", "doc", "ref", "numref", "cite:p", "cite:t", "glue:text", "glue"})
-_ROLE = re.compile(r"\{(" + "|".join(sorted(map(re.escape, SUPPORTED_ROLES), key=len, reverse=True))
-                   + r")\}`([^`]*)`")
+_ROLE = re.compile(r"\{(" + "|".join(sorted(map(re.escape, SUPPORTED_ROLES), key=len, reverse=True)) + r")\}`([^`]*)`")
 _FENCE = re.compile(r"^(`{3,}|:{3,})\{([\w-]+)\}[ \t]*(.*)$")
 _LABEL_LINE = re.compile(r"^\([\w.-]+\)=\s*$")
 _OPTION = re.compile(r"^:[\w-]+:")
-_CALLOUTS = {"admonition", "note", "tip", "important", "warning", "caution", "attention", "hint", "seealso",
-             "danger", "error"}
+_CALLOUTS = {
+    "admonition",
+    "note",
+    "tip",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "hint",
+    "seealso",
+    "danger",
+    "error",
+}
 SUPPORTED_DIRECTIVES = frozenset(_CALLOUTS | {"exercise", "solution"})
 
 
-@validate_params({"text": ["str"], "records": ["mapping", None], "bibliography": ["mapping", None],
-                  "title_of": ["callable", None]})
-def myst_to_markdown(text: str, *, records: Mapping[str, Any] | None = None,
-                     bibliography: Mapping[str, str] | None = None,
-                     title_of: Callable[[str], str] | None = None) -> str:
+@validate_params(
+    {"text": ["str"], "records": ["mapping", None], "bibliography": ["mapping", None], "title_of": ["callable", None]}
+)
+def myst_to_markdown(
+    text: str,
+    *,
+    records: Mapping[str, Any] | None = None,
+    bibliography: Mapping[str, str] | None = None,
+    title_of: Callable[[str], str] | None = None,
+) -> str:
     """Replace MyST roles and directives in ``text`` by plain Markdown.
 
     Parameters
@@ -84,11 +99,11 @@ def myst_to_markdown(text: str, *, records: Mapping[str, Any] | None = None,
         i += 1  # the closing fence
         while body and (_OPTION.match(body[0]) or not body[0].strip()):
             body.pop(0)
-        content = myst_to_markdown("\n".join(body), records=records, bibliography=bibliography,
-                                   title_of=title_of)
+        content = myst_to_markdown("\n".join(body), records=records, bibliography=bibliography, title_of=title_of)
         out.extend(_directive(name, argument.strip(), content).split("\n"))
-    return _ROLE.sub(lambda m: _role(m.group(1), m.group(2), records or {}, bibliography or {}, title_of),
-                     "\n".join(out))
+    return _ROLE.sub(
+        lambda m: _role(m.group(1), m.group(2), records or {}, bibliography or {}, title_of), "\n".join(out)
+    )
 
 
 def _directive(name: str, argument: str, content: str) -> str:
@@ -103,8 +118,13 @@ def _directive(name: str, argument: str, content: str) -> str:
     return f"**{argument}**\n\n{content}" if argument else content
 
 
-def _role(name: str, value: str, records: Mapping[str, Any], bibliography: Mapping[str, str],
-          title_of: Callable[[str], str] | None) -> str:
+def _role(
+    name: str,
+    value: str,
+    records: Mapping[str, Any],
+    bibliography: Mapping[str, str],
+    title_of: Callable[[str], str] | None,
+) -> str:
     explicit = re.fullmatch(r"(.*?)\s*<([^>]*)>", value, flags=re.S)
     if name in ("term", "ref", "numref"):
         return explicit.group(1) if explicit else value
@@ -155,14 +175,20 @@ def read_bibliography(path: str | Path) -> dict[str, str]:
 
     entries = {}
     for key, entry in parse_string(Path(path).read_text(encoding="utf-8"), "bibtex").entries.items():
-        surnames = [" ".join(person.last_names).replace("{", "").replace("}", "")
-                    for person in entry.persons.get("author", [])]
+        surnames = [
+            " ".join(person.last_names).replace("{", "").replace("}", "") for person in entry.persons.get("author", [])
+        ]
         year = entry.fields.get("year")
         if not surnames:
             entries[key] = key
             continue
-        who = (surnames[0] if len(surnames) == 1 else f"{surnames[0]} and {surnames[1]}" if len(surnames) == 2
-               else f"{surnames[0]} et al.")
+        who = (
+            surnames[0]
+            if len(surnames) == 1
+            else f"{surnames[0]} and {surnames[1]}"
+            if len(surnames) == 2
+            else f"{surnames[0]} et al."
+        )
         entries[key] = f"{who} {year}" if year else who
     return entries
 

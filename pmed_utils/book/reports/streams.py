@@ -63,13 +63,19 @@ def merge_stream_outputs(outputs: list) -> list:
     """
     for i, output in enumerate(outputs):
         if not isinstance(output, dict):
-            raise InvalidParameterError("The 'outputs' parameter of merge_stream_outputs must be a list of dicts "
-                                        f"(nbformat outputs); item {i} is {output!r}.")
+            raise InvalidParameterError(
+                "The 'outputs' parameter of merge_stream_outputs must be a list of dicts "
+                f"(nbformat outputs); item {i} is {output!r}."
+            )
     merged: list = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if (output.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
             merged[-1] = {**previous, "text": previous["text"] + _text(output)}
         elif output.get("output_type") == "stream":
             merged.append({**output, "text": _text(output)})

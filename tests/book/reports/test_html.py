@@ -11,16 +11,22 @@ def test_report_shows_a_progress_bar_once_and_no_recorded_values(tmp_path):
         nbformat.v4.new_output("stream", name="stderr", text=f"\rfit: {p:3d}%|bar| epochs") for p in (0, 50, 100)
     ] + [
         nbformat.v4.new_output("stream", name="stderr", text="\n"),
-        nbformat.v4.new_output("display_data", data={"application/papermill.record/text/plain": "0.93"},
-                               metadata={"scrapbook": {"name": "test_auc"}}),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/papermill.record/text/plain": "0.93"},
+            metadata={"scrapbook": {"name": "test_auc"}},
+        ),
         nbformat.v4.new_output("stream", name="stdout", text="AUC 0.93\n"),
     ]
     executed = tmp_path / "run.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), executed)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # nbconvert warns on outputs it cannot show
-        page = notebook_to_html(executed, tmp_path / "report.html", parameters={"seed": 1},
-                                notebook_name="demo").read_text()
+        page = notebook_to_html(
+            executed, tmp_path / "report.html", parameters={"seed": 1}, notebook_name="demo"
+        ).read_text()
     assert page.count("fit: ") == 1 and "fit: 100%|bar| epochs" in page
     assert "AUC 0.93" in page and "papermill.record" not in page
-    assert nbformat.read(executed, as_version=4).cells[0].outputs[0]["text"].startswith("\rfit:   0%")  # input untouched
+    assert (
+        nbformat.read(executed, as_version=4).cells[0].outputs[0]["text"].startswith("\rfit:   0%")
+    )  # input untouched

@@ -34,8 +34,12 @@ def test_a_progress_bar_keeps_its_final_state_and_other_outputs_keep_their_order
 
 
 def test_stream_text_given_as_a_list_of_lines_is_joined():
-    merged = merge_stream_outputs([{"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]},
-                                   {"output_type": "stream", "name": "stdout", "text": "c\n"}])
+    merged = merge_stream_outputs(
+        [
+            {"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]},
+            {"output_type": "stream", "name": "stdout", "text": "c\n"},
+        ]
+    )
     assert merged == [{"output_type": "stream", "name": "stdout", "text": "a\nb\nc\n"}]
 
 
@@ -47,6 +51,9 @@ def test_carriage_returns_per_line():
 
 
 def test_outputs_that_are_not_dicts_are_refused_by_position():
-    with pytest.raises(TypeError, match=r"'outputs' parameter of merge_stream_outputs must be a list of dicts "
-                                        r"\(nbformat outputs\); item 1 is 'text'\."):
+    with pytest.raises(
+        TypeError,
+        match=r"'outputs' parameter of merge_stream_outputs must be a list of dicts "
+        r"\(nbformat outputs\); item 1 is 'text'\.",
+    ):
         merge_stream_outputs([{"output_type": "stream", "name": "stdout", "text": "a"}, "text"])

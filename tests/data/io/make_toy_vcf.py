@@ -15,11 +15,15 @@ freq = rng.uniform(0.05, 0.6, m)
 haplotypes = (rng.random((n, m, 2)) < freq[None, :, None]).astype(int)
 missing = rng.random((n, m)) < 0.06
 phased = rng.random((n, m)) < 0.5
-lines = ["##fileformat=VCFv4.2", "##source=pmed tests/data/io/make_toy_vcf.py",
-         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
-         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
-                   + [f"P{i:02d}" for i in range(n)])]
+lines = [
+    "##fileformat=VCFv4.2",
+    "##source=pmed tests/data/io/make_toy_vcf.py",
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    "\t".join(
+        ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"] + [f"P{i:02d}" for i in range(n)]
+    ),
+]
 bases = np.array(list("ACGT"))
 for j in range(m):
     ref = rng.integers(4)
@@ -33,6 +37,5 @@ for j in range(m):
         else:
             sep = "|" if phased[i, j] else "/"
             calls.append(f"{haplotypes[i, j, 0]}{sep}{haplotypes[i, j, 1]}:{rng.integers(5, 40)}")
-    lines.append("\t".join([chrom, str(pos), f"snp{j}", bases[ref], bases[alt], ".", "PASS", ".", "GT:DP"]
-                           + calls))
+    lines.append("\t".join([chrom, str(pos), f"snp{j}", bases[ref], bases[alt], ".", "PASS", ".", "GT:DP"] + calls))
 Path(__file__).with_name("toy.vcf").write_text("\n".join(lines) + "\n")

@@ -55,8 +55,15 @@ plant(col)
 
 base = list(range(300))  # ordinary variants (with missing calls) around the planted ones
 genotypes = np.column_stack([g[:, base]] + planted)
-extra = pd.DataFrame({"chrom": 3, "pos": 1000 * (np.arange(len(planted)) + 1),
-                      "id": [f"sep{i + 1}" for i in range(len(planted))], "ref": "A", "alt": "G"})
+extra = pd.DataFrame(
+    {
+        "chrom": 3,
+        "pos": 1000 * (np.arange(len(planted)) + 1),
+        "id": [f"sep{i + 1}" for i in range(len(planted))],
+        "ref": "A",
+        "alt": "G",
+    }
+)
 variants = pd.concat([v.iloc[base][["chrom", "pos", "id", "ref", "alt"]], extra], ignore_index=True)
 write_plink(HERE / "firth", genotypes, variants, s)
 print(genotypes.shape)
