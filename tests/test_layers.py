@@ -60,3 +60,31 @@ def test_imports_point_down(path: Path):
     here = LEVEL[_top(path)]
     upward = sorted(t for t in _imported_tops(path) if LEVEL.get(t, -1) > here)
     assert not upward, f"{path.relative_to(PACKAGE)} (layer {here}) imports higher layers: {upward}"
+
+
+def _test_module_for(path: Path) -> Path:
+    rel = path.relative_to(PACKAGE)
+    return Path(__file__).parent.joinpath(*rel.parts[:-1], f"test_{rel.stem}.py")
+
+
+def _is_reexport(path: Path) -> bool:
+    """A module kept at an old import path: everything in its ``__all__`` is defined elsewhere."""
+    import importlib
+
+    module = importlib.import_module("pmed_utils." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+    names = getattr(module, "__all__", [])
+    return bool(names) and all(
+        getattr(getattr(module, n), "__module__", module.__name__) != module.__name__
+        for n in names
+        if callable(getattr(module, n))
+    )
+
+
+PUBLIC_MODULES = [p for p in MODULES if not p.stem.startswith("_") and not _is_reexport(p)]
+
+
+@pytest.mark.parametrize("path", PUBLIC_MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_module_has_its_test_module(path: Path):
+    """Tests mirror the package: tests/genomics/test_qc.py tests pmed_utils/genomics/qc.py."""
+    expected = _test_module_for(path)
+    assert expected.is_file(), f"{path.relative_to(PACKAGE)} has no {expected.relative_to(Path(__file__).parent)}"
