@@ -29,8 +29,29 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# TensorFlow: pyproject.toml leaves it out of the core dependencies (Colab and GPU machines
+# have their own). Here, on Linux x86-64, the CPU-only wheel `tensorflow-cpu` is installed
+# first (no CUDA libraries to download); everywhere else the `tensorflow` extra is used.
+# Set TENSORFLOW=none to keep a TensorFlow you installed yourself (e.g. a GPU build).
+UNAME_S := $(shell uname -s)
+UNAME_M := $(shell uname -m)
+ifeq ($(UNAME_S)-$(UNAME_M),Linux-x86_64)
+TENSORFLOW ?= cpu
+else
+TENSORFLOW ?= extra
+endif
+TF_RANGE := >=2.16,<3
+ifeq ($(TENSORFLOW),extra)
+EXTRAS := tensorflow,book,dev
+else
+EXTRAS := book,dev
+endif
+
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+ifeq ($(TENSORFLOW),cpu)
+	$(BIN)/python -m pip install --quiet 'tensorflow-cpu$(TF_RANGE)'
+endif
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (pmed)"
 	@touch $(STAMP)
 
