@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 import yaml
+from notebook_utils import REPO_ROOT
 from packaging.requirements import Requirement
 
 import pmed_utils
-from notebook_utils import REPO_ROOT
 
 # PyPI name -> conda-forge name, where they differ.
 CONDA_NAME: dict[str, str] = {}
