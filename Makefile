@@ -16,13 +16,16 @@ JUPYTER_CACHE := _build/.jupyter_cache
 EXECUTED_WITH := _build/.executed-with-current-pmed_utils
 PMED_SOURCES  := $(shell find pmed_utils -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: all setup book test test-unit test-browser lint sync clean distclean help
+.PHONY: all setup book book-student dist pdf test test-unit test-browser lint sync clean distclean help
 
 help:
 	@echo "make book   build the executed HTML book into _build/html"
 	@echo "make test   run unit tests, notebook tests and the browser test"
 	@echo "make lint   ruff (lint + format check), nbqa ruff on the notebooks, mypy"
 	@echo "make sync   re-pair notebooks (jupytext --sync)"
+	@echo "make book-student  the book without exercise solutions, into _build/student/html"
+	@echo "make dist   zip of the HTML book that opens offline, into _build/dist"
+	@echo "make pdf    the whole book as one PDF (headless Chromium), into _build/pdf"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(BIN)/python:
@@ -64,6 +67,20 @@ $(EXECUTED_WITH): $(PMED_SOURCES) pyproject.toml
 book: setup $(EXECUTED_WITH)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
+
+# Student edition: the same executed notebooks (shared cache), every solution removed.
+book-student: setup $(EXECUTED_WITH)
+	$(BIN)/python tools/build_student.py
+
+# Offline copy of the HTML book built by `make book`.
+dist: book
+	$(BIN)/python tools/make_dist.py
+
+# One PDF: the single-page HTML build (same execution cache as `make book`), printed by
+# headless Chromium (apt-get install chromium).
+pdf: setup $(EXECUTED_WITH)
+	$(BIN)/jupyter-book build . --builder singlehtml --keep-going
+	$(BIN)/python tools/make_pdf.py
 
 # Style is checked by tools: ruff lint and format, the same lint over the notebooks' code, mypy.
 LINTED := pmed_utils tests tools benchmarks book/_ext conftest.py
