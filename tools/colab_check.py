@@ -91,7 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         code.insert(0, cell)
     install_cell = code[0].source
 
-    env = {**os.environ, "COLAB_RELEASE_TAG": "colab-check", "PMED_PIP_SPEC": str(REPO_ROOT)}
+    # A copy of the working tree, so that pip's in-tree build leaves nothing in the checkout.
+    source = work / "source"
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.copytree(REPO_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "_build", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    env = {**os.environ, "COLAB_RELEASE_TAG": "colab-check", "PMED_PIP_SPEC": str(source)}
     env.pop("PYTHONPATH", None)
     run_dir = work / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = []
     if after != before:
         problems.append(f"installing pmed changed TensorFlow: {before} -> {after}")
-    if str(REPO_ROOT) in where.split()[0]:
+    if str(REPO_ROOT) in where.split()[0] or str(source) in where.split()[0]:
         problems.append(f"pmed_utils was imported from the checkout, not the installed package: {where}")
     if not where.endswith(version):
         problems.append(f"installed pmed_utils is not version {version}: {where}")
