@@ -16,7 +16,7 @@ JUPYTER_CACHE := _build/.jupyter_cache
 EXECUTED_WITH := _build/.executed-with-current-pmed_utils
 PMED_SOURCES  := $(shell find pmed_utils -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: all setup book book-student dist pdf test test-unit test-browser lint sync clean distclean help
+.PHONY: all setup book book-student dist pdf assignments test test-unit test-browser lint sync clean distclean help
 
 help:
 	@echo "make book   build the executed HTML book into _build/html"
@@ -26,6 +26,7 @@ help:
 	@echo "make book-student  the book without exercise solutions, into _build/student/html"
 	@echo "make dist   zip of the HTML book that opens offline, into _build/dist"
 	@echo "make pdf    the whole book as one PDF (headless Chromium), into _build/pdf"
+	@echo "make assignments  one autograded assignment per chapter (pytest), into _build/assignments"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(BIN)/python:
@@ -81,6 +82,10 @@ dist: book
 pdf: setup $(EXECUTED_WITH)
 	$(BIN)/jupyter-book build . --builder singlehtml --keep-going
 	$(BIN)/python tools/make_pdf.py
+
+# The exercise checker for autograding: an assignment notebook, its reference and a pytest grader per chapter.
+assignments: setup
+	$(BIN)/python tools/make_assignments.py
 
 # Style is checked by tools: ruff lint and format, the same lint over the notebooks' code, mypy.
 LINTED := pmed_utils tests tools benchmarks book/_ext conftest.py

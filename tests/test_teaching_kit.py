@@ -7,6 +7,7 @@ executed), so they take seconds, not the book's hours.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import textwrap
@@ -31,6 +32,7 @@ def _tool(name: str):
 build_student = _tool("build_student")
 make_dist = _tool("make_dist")
 make_pdf = _tool("make_pdf")
+make_assignments = _tool("make_assignments")
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
@@ -188,3 +190,29 @@ def test_pdf_of_the_single_page_build(tiny_book: Path, tmp_path: Path):
     assert make_pdf.main(["--html", str(index), "--out", str(pdf)]) == 0
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 1
+
+
+# --- autograding --------------------------------------------------------------------------------
+
+def _grade(folder: Path, submission: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PMED_ASSIGNMENT": submission, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
+                           str(folder)], capture_output=True, text=True, env=env, cwd=folder)
+
+
+def test_assignments_reference_passes_and_empty_or_wrong_answers_fail(tmp_path: Path):
+    from pmed_utils.exercises import list_exercises
+
+    folders = make_assignments.build(tmp_path)
+    assert sorted(f.name for f in folders) == sorted(set(list_exercises()["chapter"]))
+    result = _grade(tmp_path, "reference.ipynb")
+    n = len(list_exercises())
+    assert result.returncode == 0 and f"{n} passed" in result.stdout, result.stdout[-3000:]
+    empty = _grade(tmp_path, "assignment.ipynb")
+    assert empty.returncode == 1 and f"{n} failed" in empty.stdout and "no answer given" in empty.stdout
+    qc = tmp_path / "11_genotype_qc"
+    nb = nbformat.read(qc / "assignment.ipynb", as_version=4)
+    nb.cells[-1].source = "p = 0.3\nanswer_ex_11_het = p * (1 - p)"  # the usual mistake: p·q, not 2pq
+    nbformat.write(nb, qc / "wrong.ipynb")
+    wrong = _grade(qc, "wrong.ipynb")
+    assert wrong.returncode == 1 and "two ways to be heterozygous" in wrong.stdout, wrong.stdout[-2000:]
