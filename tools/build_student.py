@@ -39,8 +39,12 @@ def strip_solutions(text: str) -> str:
     return _SOLUTION.sub("", text)
 
 
-def student_sources(root: Path, dest: Path, execute: str | None = None) -> Path:
-    """Copy the book's sources from ``root`` to ``dest`` without solutions; return ``dest``."""
+def student_sources(root: Path, dest: Path, execute: str | None = None, executed_dir: Path | None = None) -> Path:
+    """Copy the book's sources from ``root`` to ``dest`` without solutions; return ``dest``.
+
+    With ``executed_dir``, a notebook found there (already executed, e.g. ``_build/ci_notebooks``)
+    is taken instead of the one in ``notebooks/``.
+    """
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     shutil.copytree(root / "book", dest / "book", ignore=shutil.ignore_patterns("__pycache__"))
@@ -49,7 +53,8 @@ def student_sources(root: Path, dest: Path, execute: str | None = None) -> Path:
         page.write_text(strip_solutions(page.read_text(encoding="utf-8")), encoding="utf-8")
     (dest / "notebooks").mkdir()
     for ipynb in sorted((root / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(ipynb, as_version=4)
+        executed = executed_dir / ipynb.name if executed_dir is not None else None
+        nb = nbformat.read(executed if executed is not None and executed.is_file() else ipynb, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = strip_solutions(cell.source)
@@ -76,10 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the book's repository (default: this one)")
     parser.add_argument("--execute", choices=["cache", "off", "force", "auto"], default=None,
                         help="override execute.execute_notebooks of _config.yml")
+    parser.add_argument("--executed-dir", type=Path, default=None,
+                        help="take already executed notebooks from here (use with --execute off)")
     parser.add_argument("--jupyter-book", default=str(Path(sys.executable).with_name("jupyter-book")))
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    src = student_sources(root, root / "_build" / "student_src", execute=args.execute)
+    src = student_sources(root, root / "_build" / "student_src", execute=args.execute,
+                           executed_dir=args.executed_dir)
     subprocess.run([args.jupyter_book, "build", str(src), "--warningiserror", "--keep-going"], check=True, cwd=src)
     out = root / "_build" / "student"
     shutil.rmtree(out, ignore_errors=True)
