@@ -16,21 +16,46 @@ JUPYTER_CACHE := _build/.jupyter_cache
 EXECUTED_WITH := _build/.executed-with-current-pmed_utils
 PMED_SOURCES  := $(shell find pmed_utils -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: all setup book test test-unit test-browser lint sync clean distclean help
+.PHONY: all setup book book-student dist pdf assignments test test-unit test-browser lint sync clean distclean help
 
 help:
 	@echo "make book   build the executed HTML book into _build/html"
 	@echo "make test   run unit tests, notebook tests and the browser test"
 	@echo "make lint   ruff (lint + format check), nbqa ruff on the notebooks, mypy"
 	@echo "make sync   re-pair notebooks (jupytext --sync)"
+	@echo "make book-student  the book without exercise solutions, into _build/student/html"
+	@echo "make dist   zip of the HTML book that opens offline, into _build/dist"
+	@echo "make pdf    the whole book as one PDF (headless Chromium), into _build/pdf"
+	@echo "make assignments  one autograded assignment per chapter (pytest), into _build/assignments"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# TensorFlow: pyproject.toml leaves it out of the core dependencies (Colab and GPU machines
+# have their own). Here, on Linux x86-64, the CPU-only wheel `tensorflow-cpu` is installed
+# first (no CUDA libraries to download); everywhere else the `tensorflow` extra is used.
+# Set TENSORFLOW=none to keep a TensorFlow you installed yourself (e.g. a GPU build).
+UNAME_S := $(shell uname -s)
+UNAME_M := $(shell uname -m)
+ifeq ($(UNAME_S)-$(UNAME_M),Linux-x86_64)
+TENSORFLOW ?= cpu
+else
+TENSORFLOW ?= extra
+endif
+TF_RANGE := >=2.16,<3
+ifeq ($(TENSORFLOW),extra)
+EXTRAS := tensorflow,book,dev
+else
+EXTRAS := book,dev
+endif
+
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+ifeq ($(TENSORFLOW),cpu)
+	$(BIN)/python -m pip install --quiet 'tensorflow-cpu$(TF_RANGE)'
+endif
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (pmed)"
 	@touch $(STAMP)
 
@@ -43,6 +68,24 @@ $(EXECUTED_WITH): $(PMED_SOURCES) pyproject.toml
 book: setup $(EXECUTED_WITH)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
+
+# Student edition: the same executed notebooks (shared cache), every solution removed.
+book-student: setup $(EXECUTED_WITH)
+	$(BIN)/python tools/build_student.py
+
+# Offline copy of the HTML book built by `make book`.
+dist: book
+	$(BIN)/python tools/make_dist.py
+
+# One PDF: the single-page HTML build (same execution cache as `make book`), printed by
+# headless Chromium (apt-get install chromium).
+pdf: setup $(EXECUTED_WITH)
+	$(BIN)/jupyter-book build . --builder singlehtml --keep-going
+	$(BIN)/python tools/make_pdf.py
+
+# The exercise checker for autograding: an assignment notebook, its reference and a pytest grader per chapter.
+assignments: setup
+	$(BIN)/python tools/make_assignments.py
 
 # Style is checked by tools: ruff lint and format, the same lint over the notebooks' code, mypy.
 LINTED := pmed_utils tests tools benchmarks book/_ext conftest.py

@@ -191,3 +191,118 @@ def test_search_finds_polygenic(browser, site_url: str):
     hits = page.eval_on_selector_all("#search-results ul li a", "links => links.map(a => a.textContent)")
     page.close()
     assert hits, "searching the book for 'polygenic' returned nothing"
+
+
+# --- How the site looks: header, colour modes, figures ------------------------------------
+
+VIEWPORT = {"width": 1280, "height": 900}
+LOOK_PAGES = ["book/intro.html", "notebooks/01_pipeline_at_a_glance.html", "notebooks/30_model_evaluation.html"]
+
+# WCAG 2.1 contrast of each text element against the background it is drawn on, and of
+# each figure's own background against black (the colour of matplotlib's labels).
+CONTRAST_JS = """
+() => {
+  const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0.5) return c;
+    }
+    return rgba(getComputedStyle(document.body).backgroundColor);
+  };
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                          return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const texts = [];
+  const selector = 'article p, article li, article h1, article h2, article h3, article td, article pre, ' +
+                   '.bd-sidebar-primary a, .bd-sidebar-secondary a, footer p';
+  for (const el of document.querySelectorAll(selector)) {
+    if (!visible(el) || !el.textContent.trim() || el.closest('.mermaid')) continue;
+    const r = ratio(rgba(getComputedStyle(el).color), background(el));
+    if (r < 4.5) texts.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}": ${r.toFixed(2)}`);
+  }
+  const figures = [];
+  for (const img of document.querySelectorAll('.cell_output img')) {
+    if (!img.naturalWidth) continue;
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d'); ctx.drawImage(img, 0, 0);
+    const [r, g, b, a] = ctx.getImageData(2, 2, 1, 1).data;
+    const under = background(img);
+    const alpha = a / 255;
+    const seen = [0, 1, 2].map(i => alpha * [r, g, b][i] + (1 - alpha) * under[i]);
+    const contrast = ratio(seen, [0, 0, 0]);
+    if (contrast < 4.5) figures.push(`${img.src.split('/').pop().slice(0, 16)}: ${contrast.toFixed(2)}`);
+  }
+  return {texts, figures, mode: document.documentElement.dataset.theme};
+}
+"""
+
+
+def test_header_has_one_search_box_and_the_logo_shows(browser, site_url: str):
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(urljoin(site_url, "book/intro.html"), wait_until="networkidle")
+    boxes = page.eval_on_selector_all(
+        ".search-button-field, form.bd-search input[type=search]",
+        "els => els.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 &&"
+        " getComputedStyle(e).visibility !== 'hidden'; }).length",
+    )
+    logo = page.evaluate(
+        """() => { const img = document.querySelector('.navbar-brand img.logo__image');
+                   if (!img) return null;
+                   const r = img.getBoundingClientRect();
+                   const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                   return {loaded: img.complete && img.naturalWidth > 0, width: r.width, height: r.height,
+                           uncovered: !!top && (top === img || img.contains(top) || top.contains(img))}; }"""
+    )
+    page.close()
+    assert boxes == 1, f"expected one visible search box on the page; found {boxes}"
+    assert logo is not None, "the page shows no logo"
+    assert logo["loaded"] and logo["width"] >= 40 and logo["height"] >= 40, f"logo not shown: {logo}"
+    assert logo["uncovered"], "something is drawn over the logo"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_text_and_figures_are_readable_in_each_colour_mode(browser, site_url: str, mode: str):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
+    page = context.new_page()
+    shots = REPO_ROOT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for rel in LOOK_PAGES:
+        page.goto(urljoin(site_url, rel), wait_until="networkidle")
+        page.screenshot(path=str(shots / f"{mode}_{Path(rel).stem}.png"), full_page=False)
+        seen = page.evaluate(CONTRAST_JS)
+        assert seen["mode"] == mode, f"{rel}: the page did not switch to {mode} mode"
+        problems += [f"{rel}: text contrast below 4.5: {t}" for t in seen["texts"]]
+        problems += [f"{rel}: figure background too dark for black labels: {f}" for f in seen["figures"]]
+    context.close()
+    assert not problems, f"hard to read in {mode} mode:\n  " + "\n  ".join(problems[:40])
+
+
+def _figures_without_text(site: Path) -> list[str]:
+    missing = []
+    for html in _pages(site):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for img in soup.select("article img"):
+            alt = (img.get("alt") or "").strip()
+            # myst-nb writes the image's own file name as alt text when the cell gives none.
+            meaningful = alt and not alt.endswith(Path(img.get("src", "")).name)
+            figure = img.find_parent("figure")
+            caption = figure.find("figcaption") if figure else None
+            if not meaningful and not (caption and caption.get_text(strip=True)):
+                missing.append(f"{html.relative_to(site)}: {Path(img.get('src', '')).name[:16]}")
+    return missing
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16: the notebooks' figure cells do not yet give alt text "
+    "(cell metadata mystnb: image: alt: ... or a figure caption)",
+)
+def test_every_figure_has_alt_text_or_a_caption(built_site: Path):
+    missing = _figures_without_text(built_site)
+    assert not missing, "figures without alt text or caption:\n  " + "\n  ".join(missing)

@@ -60,6 +60,28 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _parameter_defaults(nb: nbformat.NotebookNode) -> dict:
+    """Literal values assigned in the notebook's cell tagged ``parameters`` (expressions are skipped)."""
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            defaults = {}
+            for node in ast.parse(cell.source).body:
+                target = (
+                    node.targets[0]
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1
+                    else (node.target if isinstance(node, ast.AnnAssign) and node.value is not None else None)
+                )
+                if isinstance(target, ast.Name):
+                    try:
+                        defaults[target.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        pass
+            return defaults
+    return {}
+
+
 @validate_params(
     {
         "executed": ["path"],
@@ -139,10 +161,18 @@ def notebook_to_html(
         for k, v in parameters.items()
     )
     versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
+    # The seed the notebook ran with: the one passed, else its parameters cell's default.
+    defaults = _parameter_defaults(nb)
+    if "seed" in parameters:
+        seed_text = f"<code>{html.escape(repr(parameters['seed']))}</code>"
+    elif "seed" in defaults:
+        seed_text = f"<code>{html.escape(repr(defaults['seed']))}</code> (the notebook's default)"
+    else:
+        seed_text = "not set (the notebook has no seed parameter)"
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"<h1>pmed report: {html.escape(notebook_name)}</h1>"
-        f"<p>Generated {stamp}. Seed: <code>{html.escape(repr(parameters.get('seed', 'notebook default')))}</code>.</p>"
+        f"<p>Generated {stamp}. Seed: {seed_text}.</p>"
         f"<h3>Parameters</h3><table>{rows or '<tr><td>notebook defaults</td></tr>'}</table>"
         f"<h3>Software</h3><p>{html.escape(versions)}</p><hr/>"
     )
