@@ -1,6 +1,7 @@
 """Count the code lines of each notebook (non-blank, non-comment lines in code cells).
 
 Usage: ``python tools/notebook_code_lines.py [notebooks/*.md]``; prints a Markdown table.
+The Colab install cell (tagged ``colab-install``) is the same in every notebook and not counted.
 A thin notebook keeps its code to calls, plots and tables (CONTRIBUTING.md).
 """
 
@@ -13,12 +14,12 @@ import jupytext
 
 
 def code_lines(path: Path) -> int:
-    """Non-blank, non-comment lines in the code cells of one notebook."""
+    """Non-blank, non-comment lines in the code cells of one notebook (not the Colab install cell)."""
     notebook = jupytext.read(path)
     return sum(
         1
         for cell in notebook.cells
-        if cell.cell_type == "code"
+        if cell.cell_type == "code" and "colab-install" not in cell.metadata.get("tags", [])
         for line in cell.source.splitlines()
         if line.strip() and not line.strip().startswith("#")
     )
