@@ -18,3 +18,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Folder for notebooks executed by the notebook tests (default: a temporary folder). "
         "The browser test builds the book from the notebooks found there.",
     )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure after each test and doctest (the plotting examples open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -31,6 +31,3 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("PMED_DATA", str(home / "pmed_data"))
     monkeypatch.setenv("MPLCONFIGDIR", str(home / ".matplotlib"))
     yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
