@@ -3,10 +3,12 @@
 ``simulate`` makes trials and observational studies in the simulated cohort with
 the true individual effects kept; ``weighting`` estimates average effects
 (difference in means, IPW, AIPW); ``learners`` estimates individual effects
-(S-, T-, X-, DR-learners and an oracle) and scores them (PEHE); ``uplift`` ranks
+(S-, T-, X-, DR-learners and an oracle) and scores them (PEHE), ``comparison``
+runs them all on one trial; ``uplift`` ranks
 people by predicted benefit (Qini curves) and values treatment policies.
 """
 
+from pmed_utils.causal.comparison import LearnerComparison, compare_cate_learners
 from pmed_utils.causal.learners import (
     dr_learner_cate,
     oracle_cate,
@@ -41,6 +43,8 @@ __all__ = [
     "dr_learner_cate",
     "oracle_cate",
     "pehe",
+    "LearnerComparison",
+    "compare_cate_learners",
     "QiniCurve",
     "qini_curve",
     "true_qini_curve",
