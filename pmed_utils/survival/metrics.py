@@ -44,6 +44,8 @@ def _harrell(t: np.ndarray, e: np.ndarray, r: np.ndarray) -> float:
     from sksurv.exceptions import NoComparablePairException
     from sksurv.metrics import concordance_index_censored
 
+    if not e.any():
+        return np.nan
     try:
         return float(concordance_index_censored(e, t, r)[0])
     except NoComparablePairException:
@@ -138,7 +140,8 @@ def uno_c_index(
         distribution is estimated from (usually the training set).
     time, event : array-like, shape (n_samples,)
         Times (> 0) and 0/1 event indicators of the people scored; their times
-        must not exceed the largest training time.
+        must not exceed the largest training time (times beyond ``tau`` are
+        truncated at ``tau`` first: they do not change the index).
     risk : array-like of float, shape (n_samples,)
         Predicted risk (higher = earlier event).
     tau : float > 0 or None, default None
@@ -169,6 +172,10 @@ def uno_c_index(
     t, e = survival_arrays(time, event, func)
     r = score_array(risk, func)
     check_same_length((t, "time"), (r, "risk"), func=func)
+    if tau is not None:
+        # Pairs only count when the earlier time is below tau: later times can be truncated at tau.
+        beyond = t > tau
+        t, e = np.where(beyond, tau, t), e & ~beyond
     if t.max() > t0.max():
         raise ValueError(
             f"The 'time' parameter of {func} has times ({t.max():g}) beyond the largest training time "
@@ -181,6 +188,8 @@ def uno_c_index(
     y0 = structured_y(t0, e0)
 
     def stat(i: np.ndarray) -> float:
+        if not e[i].any():
+            return np.nan
         try:
             with np.errstate(divide="ignore", invalid="ignore"):
                 return float(concordance_index_ipcw(y0, structured_y(t[i], e[i]), r[i], tau=tau)[0])
