@@ -25,7 +25,11 @@ def _axes(ax: Axes | None, figsize=(5.5, 4.5)) -> Axes:
 
 @validate_params({"curves": [KaplanMeierCurve, "mapping"], "ax": [Axes, None], "band": ["boolean"]})
 def plot_kaplan_meier(
-    curves: KaplanMeierCurve | Mapping[str, KaplanMeierCurve], *, ax: Axes | None = None, band: bool = True, **kwargs: Any
+    curves: KaplanMeierCurve | Mapping[str, KaplanMeierCurve],
+    *,
+    ax: Axes | None = None,
+    band: bool = True,
+    **kwargs: Any,
 ) -> Axes:
     """Draw Kaplan–Meier curves as steps, with their confidence bands.
 
@@ -59,8 +63,13 @@ def plot_kaplan_meier(
         (line,) = ax.step(x, np.concatenate([[1.0], km.survival]), label=name or None, **kwargs)
         if band and np.isfinite(km.low).any():
             ax.fill_between(
-                x, np.concatenate([[1.0], km.low]), np.concatenate([[1.0], km.high]),
-                step="post", alpha=0.15, color=line.get_color(), lw=0,
+                x,
+                np.concatenate([[1.0], km.low]),
+                np.concatenate([[1.0], km.high]),
+                step="post",
+                alpha=0.15,
+                color=line.get_color(),
+                lw=0,
             )
     ax.set(xlabel=ax.get_xlabel() or "Time", ylabel="Proportion event-free", ylim=(0, 1.02))
     if any(items):

@@ -20,7 +20,7 @@ def time_array(time: Any, func: str, param: str = "time") -> np.ndarray:
     try:
         values = values.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"The '{param}' parameter of {func} must hold numbers (times)." ) from None
+        raise ValueError(f"The '{param}' parameter of {func} must hold numbers (times).") from None
     values = check_finite(values, param, func=func)
     bad = values <= 0
     if bad.any():
@@ -83,7 +83,9 @@ def covariate_matrix(X: Any, func: str, param: str = "X") -> tuple[np.ndarray, l
     try:
         values = values.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"The '{param}' parameter of {func} must hold numbers only (encode categories first).") from None
+        raise ValueError(
+            f"The '{param}' parameter of {func} must hold numbers only (encode categories first)."
+        ) from None
     return check_finite(values, param, func=func), names
 
 

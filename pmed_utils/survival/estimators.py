@@ -21,7 +21,7 @@ from scipy import stats
 
 from pmed_utils.results import Estimate
 from pmed_utils.survival._checks import covariate_matrix, score_array, structured_y, survival_arrays
-from pmed_utils.validation import Interval, validate_params, warn_degenerate
+from pmed_utils.validation import Interval, check_same_length, validate_params, warn_degenerate
 
 __all__ = [
     "KaplanMeierCurve",
@@ -189,7 +189,6 @@ def logrank_test(time: Any, event: Any, group: Any) -> LogRankResult:
     g = np.asarray(group)
     if g.ndim != 1:
         raise ValueError(f"The 'group' parameter of {func} must be 1-D; got shape {g.shape}.")
-    from pmed_utils.validation import check_same_length
 
     check_same_length((t, "time"), (g, "group"), func=func)
     if pd.isna(pd.Series(g)).any():
@@ -231,7 +230,9 @@ def _partial_likelihood(beta: np.ndarray, X: np.ndarray, t: np.ndarray, e: np.nd
     return loglik, gradient, hessian
 
 
-@validate_params({"coef": ["array-like"], "X": ["array-like", "dataframe"], "time": ["array-like"], "event": ["array-like"]})
+@validate_params(
+    {"coef": ["array-like"], "X": ["array-like", "dataframe"], "time": ["array-like"], "event": ["array-like"]}
+)
 def cox_partial_likelihood(coef: Any, X: Any, time: Any, event: Any) -> tuple[float, np.ndarray, np.ndarray]:
     """The Cox log partial likelihood (Breslow ties) with its gradient and Hessian.
 
@@ -266,12 +267,13 @@ def cox_partial_likelihood(coef: Any, X: Any, time: Any, event: Any) -> tuple[fl
     func = "cox_partial_likelihood"
     Xm, _ = covariate_matrix(X, func)
     t, e = survival_arrays(time, event, func)
-    from pmed_utils.validation import check_same_length
 
     check_same_length((Xm, "X"), (t, "time"), func=func)
     b = score_array(coef, func, "coef")
     if b.size != Xm.shape[1]:
-        raise ValueError(f"The 'coef' parameter of {func} must have one value per column of X ({Xm.shape[1]}); got {b.size}.")
+        raise ValueError(
+            f"The 'coef' parameter of {func} must have one value per column of X ({Xm.shape[1]}); got {b.size}."
+        )
     return _partial_likelihood(b, Xm, t, e)
 
 
@@ -311,7 +313,9 @@ class CoxFit:
         """The linear predictor ``X @ coef`` (higher = earlier event), shape (n_samples,)."""
         Xm, _ = covariate_matrix(X, "CoxFit.risk_score")
         if Xm.shape[1] != self.coef.size:
-            raise ValueError(f"CoxFit.risk_score: X must have {self.coef.size} columns ({self.names}); got {Xm.shape[1]}.")
+            raise ValueError(
+                f"CoxFit.risk_score: X must have {self.coef.size} columns ({self.names}); got {Xm.shape[1]}."
+            )
         return Xm @ self.coef
 
     def event_probability(self, X: Any, horizon: float) -> np.ndarray:
@@ -369,13 +373,14 @@ def fit_cox(X: Any, time: Any, event: Any, *, level: float = 0.95) -> CoxFit:
     func = "fit_cox"
     Xm, names = covariate_matrix(X, func)
     t, e = survival_arrays(time, event, func)
-    from pmed_utils.validation import check_same_length
 
     check_same_length((Xm, "X"), (t, "time"), func=func)
     p = Xm.shape[1]
     constant = [names[j] for j in range(p) if np.ptp(Xm[:, j]) == 0]
     if constant:
-        raise ValueError(f"The 'X' parameter of {func} has constant column(s) {constant}; a hazard ratio needs variation.")
+        raise ValueError(
+            f"The 'X' parameter of {func} has constant column(s) {constant}; a hazard ratio needs variation."
+        )
     if np.linalg.matrix_rank(Xm - Xm.mean(axis=0)) < p:
         raise ValueError(f"The 'X' parameter of {func} has collinear columns ({names}); drop one of them.")
     if not e.any():
@@ -391,9 +396,9 @@ def fit_cox(X: Any, time: Any, event: Any, *, level: float = 0.95) -> CoxFit:
         warnings.simplefilter("error", category=Warning)
         try:
             model.fit(Xm - center, structured_y(t, e))
-        except Warning as w:  # sksurv warns when the fit does not converge (e.g. separation)
+        except Warning as caught:  # sksurv warns when the fit does not converge (e.g. separation)
             raise ValueError(
-                f"{func}: the Cox model did not converge ({w}); some covariate may separate events from "
+                f"{func}: the Cox model did not converge ({caught}); some covariate may separate events from "
                 "non-events completely, or there are too few events for the covariates."
             ) from None
     coef = np.asarray(model.coef_, dtype=float)
@@ -403,7 +408,7 @@ def fit_cox(X: Any, time: Any, event: Any, *, level: float = 0.95) -> CoxFit:
     z = stats.norm.ppf(0.5 + level / 2)
     hrs = {
         n: Estimate(np.exp(b), np.exp(b - z * s), np.exp(b + z * s), level, "Wald")
-        for n, b, s in zip(names, coef, se)
+        for n, b, s in zip(names, coef, se, strict=True)
     }
     w = np.exp(Xm @ coef)
     order = np.argsort(t, kind="stable")

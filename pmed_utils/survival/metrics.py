@@ -12,8 +12,9 @@ concordance computations are scikit-survival's.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def _harrell(t: np.ndarray, e: np.ndarray, r: np.ndarray) -> float:
         return np.nan
 
 
-_BOOT = {
+_BOOT: dict[str, list[Any]] = {
     "n_bootstrap": [Interval(numbers.Integral, 0, None)],
     "level": [Interval(numbers.Real, 0, 1, closed="neither")],
     "random_state": ["random_state"],
@@ -277,7 +278,9 @@ def time_dependent_auc(
     grid = score_array(times, func, "times")
     lo, hi = t.min(), t.max()
     if ((grid < lo) | (grid >= hi)).any():
-        raise ValueError(f"The 'times' parameter of {func} must lie in [{lo:g}, {hi:g}) (the scored times); got {grid.tolist()}.")
+        raise ValueError(
+            f"The 'times' parameter of {func} must lie in [{lo:g}, {hi:g}) (the scored times); got {grid.tolist()}."
+        )
     if t.max() > t0.max():
         raise ValueError(f"The 'time' parameter of {func} has times beyond the largest training time ({t0.max():g}).")
     if not e.any():
@@ -351,6 +354,14 @@ def calibration_at_horizon(
             obs = kaplan_meier(t[idx], e[idx]).risk_at(horizon)
         else:
             obs = Estimate(0.0, np.nan, np.nan)
-        rows.append({"group": k + 1, "n": idx.size, "predicted": p[idx].mean(), "observed": obs.value,
-                     "low": obs.low, "high": obs.high})
+        rows.append(
+            {
+                "group": k + 1,
+                "n": idx.size,
+                "predicted": p[idx].mean(),
+                "observed": obs.value,
+                "low": obs.low,
+                "high": obs.high,
+            }
+        )
     return pd.DataFrame(rows).set_index("group")

@@ -185,7 +185,7 @@ def fit_neural_cox(
             nll = _cox_loss(tf, model(z, training=True)[:, 0], d, tie_end)
             total = nll + tf.add_n(model.losses) if model.losses else nll
         grads = tape.gradient(total, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return nll
 
     losses = np.array([float(step()) for _ in range(epochs)])
