@@ -392,11 +392,16 @@ def fit_cox(X: Any, time: Any, event: Any, *, level: float = 0.95) -> CoxFit:
 
     center = Xm.mean(axis=0)
     model = CoxPHSurvivalAnalysis(ties="breslow")
+    from scipy.linalg import LinAlgError, LinAlgWarning
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
-        warnings.simplefilter("error", category=Warning)
+        warnings.simplefilter("error", category=ConvergenceWarning)
+        warnings.simplefilter("error", category=LinAlgWarning)
+        warnings.simplefilter("error", category=RuntimeWarning)  # overflow or 0/0 when a coefficient diverges
         try:
             model.fit(Xm - center, structured_y(t, e))
-        except Warning as caught:  # sksurv warns when the fit does not converge (e.g. separation)
+        except (ConvergenceWarning, LinAlgWarning, RuntimeWarning, LinAlgError, ValueError) as caught:
             raise ValueError(
                 f"{func}: the Cox model did not converge ({caught}); some covariate may separate events from "
                 "non-events completely, or there are too few events for the covariates."

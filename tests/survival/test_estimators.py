@@ -104,6 +104,9 @@ def test_bad_input_is_refused_clearly():
         fit_cox([[0.0], [1.0]], [np.nan, 2.0], [1, 0])
     with pytest.raises(ValueError, match="constant column"):
         fit_cox(pd.DataFrame({"a": [1.0, 1.0, 1.0]}), [1.0, 2.0, 3.0], [1, 1, 0])
+    x = np.arange(20.0)
+    with pytest.raises(ValueError, match="fit_cox: the Cox model did not converge"):
+        fit_cox(x[:, None], 20.5 - x, np.ones(20))  # the covariate orders the events perfectly
     with pytest.raises(ValueError, match="'coef' parameter of cox_partial_likelihood must have one value"):
         cox_partial_likelihood([0.0, 1.0], [[0.0], [1.0]], [1.0, 2.0], [1, 1])
 
