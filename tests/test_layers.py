@@ -2,7 +2,7 @@
 
 base (validation, reproducibility, results, splits, progress, TensorFlow loading)
 → analysis (genomics, imaging, pharmacogenomics) → datasets (loaders built on
-the readers) → models and causal → evaluation → plotting → book machinery.
+the readers) → models, causal and survival → evaluation → plotting → book machinery.
 A module may import its own layer or a lower one, never a higher one.
 """
 
@@ -21,7 +21,7 @@ LAYERS = [
     {"validation", "reproducibility", "results", "splits", "_progress", "_tensorflow", "__init__"},
     {"genomics", "imaging", "pharmacogenomics"},
     {"datasets"},
-    {"models", "causal"},
+    {"models", "causal", "survival"},
     {"evaluation"},
     {"plotting"},
     {"book", "record", "reports", "cli", "exercises"},
