@@ -20,6 +20,7 @@ from pmed_utils.survival.estimators import (
 from pmed_utils.survival.metrics import (
     TimeDependentAUC,
     calibration_at_horizon,
+    cross_validated_c_index,
     harrell_c_index,
     time_dependent_auc,
     uno_c_index,
@@ -38,6 +39,7 @@ __all__ = [
     "CoxFit",
     "fit_cox",
     "harrell_c_index",
+    "cross_validated_c_index",
     "uno_c_index",
     "TimeDependentAUC",
     "time_dependent_auc",

@@ -104,3 +104,24 @@ def test_bad_input_and_degenerate_cases():
         assert np.isnan(harrell_c_index([1.0, 2.0, 3.0], [0, 0, 0], [0.1, 0.2, 0.3]).value)
     with pytest.warns(DegenerateInputWarning, match="no pair"):
         assert np.isnan(uno_c_index([1.0, 2.0, 3.0], [1, 0, 0], [1.0, 2.0], [0, 0], [0.1, 0.2]).value)
+
+
+def test_cross_validated_c_index_scores_each_person_with_the_model_that_did_not_see_them():
+    from sklearn.model_selection import KFold
+
+    from pmed_utils.reproducibility import derive_seed
+    from pmed_utils.survival import cross_validated_c_index, fit_cox, harrell_c_index
+
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame({"a": rng.normal(size=240), "b": rng.normal(size=240)})
+    t = rng.exponential(np.exp(-0.8 * x["a"].to_numpy())) + 0.01
+    e = (rng.random(240) < 0.7).astype(int)
+    c = cross_validated_c_index(x, t, e, n_splits=4, random_state=9)
+    risk = np.empty(240)
+    for train, test in KFold(4, shuffle=True, random_state=derive_seed(9)).split(x):
+        risk[test] = fit_cox(x.iloc[train], t[train], e[train]).risk_score(x.iloc[test])
+    assert c == harrell_c_index(t, e, risk)
+    apparent = harrell_c_index(t, e, fit_cox(x, t, e).risk_score(x))
+    assert c.value <= apparent.value + 0.02  # held-out scoring is no more optimistic than in-sample
+    with pytest.raises(ValueError, match="cannot split 3 people into 4 folds"):
+        cross_validated_c_index(x.iloc[:3], t[:3], e[:3], n_splits=4)
