@@ -302,9 +302,7 @@ def plot_risk_by_quantile(
 @validate_params(
     {"table": ["dataframe"], "ax": _AX, "y_max": [Interval(numbers.Real, 0, None, closed="neither"), None]}
 )
-def plot_portability(
-    table: pd.DataFrame, *, ax: Axes | None = None, y_max: float | None = None, **kwargs
-) -> Axes:
+def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, y_max: float | None = None, **kwargs) -> Axes:
     """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1).
 
     With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
@@ -362,9 +360,7 @@ def plot_portability(
             if end > top:
                 x = bar.get_x() + bar.get_width() / 2
                 ax.plot([x], [top], marker="^", color="black", clip_on=False, label="_cut")
-                ax.annotate(
-                    f"CI to {end:.3g}", (x, top), xytext=(6, -12), textcoords="offset points", fontsize="small"
-                )
+                ax.annotate(f"CI to {end:.3g}", (x, top), xytext=(6, -12), textcoords="offset points", fontsize="small")
     ax.set(
         xlabel="Test population",
         ylabel="R² relative to the training ancestry",
