@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator
 
 from pmed_utils.evaluation import CVResult, PrecisionRecallResult, RocResult
 from pmed_utils.validation import (
@@ -339,9 +340,13 @@ def plot_cv_folds(
     kwargs.setdefault("zorder", 3)
     ax.scatter(np.full(values.size, position), values, **kwargs)
     ax.hlines(np.nanmean(values), position - 0.2, position + 0.2, color="black", lw=2)
-    ticks = list(ax.get_xticks()) if ax.get_xticklabels() and label else []
-    labels = [t.get_text() for t in ax.get_xticklabels()] if ticks else []
-    ax.set_xticks(ticks + [position], labels + [label or metric])
+    # Earlier calls on this Axes left their model names as fixed ticks; matplotlib's own
+    # numeric ticks are dropped so that only model names label the x-axis.
+    named = {}
+    if isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+        named = {tick: text.get_text() for tick, text in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)}
+    named[position] = label or metric
+    ax.set_xticks(list(named), list(named.values()))
     ax.set(
         ylabel=metric.upper() if metric == "auc" else metric.replace("_", " "),
         title=ax.get_title() or "Cross-validation folds",

@@ -299,12 +299,16 @@ def plot_risk_by_quantile(
     return ax
 
 
-@validate_params({"table": ["dataframe"], "ax": _AX})
-def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
+@validate_params(
+    {"table": ["dataframe"], "ax": _AX, "y_max": [Interval(numbers.Real, 0, None, closed="neither"), None]}
+)
+def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, y_max: float | None = None, **kwargs) -> Axes:
     """Bar chart of relative accuracy per population (``relative_r2`` column, reference = 1).
 
     With ``relative_ci_low`` / ``relative_ci_high`` columns (as from
-    :func:`pmed_utils.evaluation.r2_by_group`) the bars get 95% CI error bars.
+    :func:`pmed_utils.evaluation.r2_by_group`) the bars get 95% CI error bars. A small
+    population can have an interval many times the reference; the y-axis then stops at
+    ``y_max`` and each error bar that runs past it is marked with an arrow and its upper end.
 
     Parameters
     ----------
@@ -312,13 +316,18 @@ def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
         Indexed by population, with ``relative_r2`` (and optionally the CI columns).
     ax : matplotlib Axes, optional
         Where to draw; default a new figure.
+    y_max : float, optional
+        Top of the y-axis when an error bar would reach higher (default: 2, or 1.25 × the
+        tallest bar if that is higher). The axis stops at the top of the error bars when
+        they stay below it.
     **kwargs
         Passed to :meth:`~matplotlib.axes.Axes.bar`.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes drawn on: one bar per population, height = ``relative_r2``.
+        The Axes drawn on: one bar per population, height = ``relative_r2``; the error
+        bars span the full interval, also where the axis cuts them.
 
     Examples
     --------
@@ -336,13 +345,22 @@ def plot_portability(table: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
     check_columns(table, "table", ["relative_r2"], func="plot_portability")
     ax = _axes(ax, (4.5, 3.5))
     kwargs.setdefault("color", ["#1f4e79", "#6fa8dc", "#e69138", "#93c47d"][: len(table)])
+    value = table["relative_r2"].to_numpy(float)
+    high = np.full(value.shape, np.nan)
     if {"relative_ci_low", "relative_ci_high"} <= set(table.columns):
-        value = table["relative_r2"].to_numpy(float)
         low, high = table["relative_ci_low"].to_numpy(float), table["relative_ci_high"].to_numpy(float)
         kwargs.setdefault("yerr", np.vstack([np.clip(value - low, 0, None), np.clip(high - value, 0, None)]))
         kwargs.setdefault("capsize", 4)
-    ax.bar(table.index.astype(str), table["relative_r2"], **kwargs)
+    bars = ax.bar(table.index.astype(str), table["relative_r2"], **kwargs)
     ax.axhline(1, color="grey", ls="--", lw=1)
+    top = y_max if y_max is not None else max(2.0, 1.25 * np.nanmax(value, initial=0))
+    if ax.get_ylim()[1] > top:
+        ax.set_ylim(top=top)
+        for bar, end in zip(bars, high, strict=True):
+            if end > top:
+                x = bar.get_x() + bar.get_width() / 2
+                ax.plot([x], [top], marker="^", color="black", clip_on=False, label="_cut")
+                ax.annotate(f"CI to {end:.3g}", (x, top), xytext=(6, -12), textcoords="offset points", fontsize="small")
     ax.set(
         xlabel="Test population",
         ylabel="R² relative to the training ancestry",

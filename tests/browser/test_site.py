@@ -298,11 +298,6 @@ def _figures_without_text(site: Path) -> list[str]:
     return missing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16: the notebooks' figure cells do not yet give alt text "
-    "(cell metadata mystnb: image: alt: ... or a figure caption)",
-)
 def test_every_figure_has_alt_text_or_a_caption(built_site: Path):
     missing = _figures_without_text(built_site)
     assert not missing, "figures without alt text or caption:\n  " + "\n  ".join(missing)

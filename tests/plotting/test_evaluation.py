@@ -94,6 +94,18 @@ def test_plot_cv_folds_dots_are_fold_metrics():
         plot_cv_folds(cv, metric="n_test")
 
 
+def test_plot_cv_folds_labels_the_x_axis_with_model_names_only():
+    X, y = make_classification(200, 5, random_state=0)
+    cv = cross_validate(LogisticRegression(), X, y, n_splits=4)
+    ax = plot_cv_folds(cv, label="30 features", position=0)
+    plot_cv_folds(cv, ax=ax, label="3 features", position=1, color="tab:orange")
+    ax.figure.canvas.draw()
+    assert list(ax.get_xticks()) == [0, 1]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["30 features", "3 features"]
+    assert [t.get_text() for t in plot_cv_folds(cv).get_xticklabels()] == ["auc"]
+    plt.close("all")
+
+
 def test_plot_precision_recall_curve_and_baseline():
     y, s = _scores()
     pr = precision_recall(y, s)

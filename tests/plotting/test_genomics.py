@@ -119,6 +119,27 @@ def test_portability_bars_are_relative_r2():
         plot_portability(table.rename(columns={"relative_r2": "r2"}))
 
 
+def test_portability_axis_stops_below_a_huge_interval_and_marks_the_cut_error_bar():
+    table = pd.DataFrame(
+        {"relative_r2": [1.0, 1.6, 0.1], "relative_ci_low": [0.9, 0.4, 0.0], "relative_ci_high": [1.1, 16.8, 2.4]},
+        index=["CEU", "CHB", "YRI"],
+    )
+    ax = plot_portability(table)
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], table["relative_r2"])
+    # the error bars keep the whole interval; only the axis is cut, at 2 (> 1.25 x tallest bar)
+    segments = np.array([s[:, 1] for s in ax.collections[0].get_segments()])
+    np.testing.assert_allclose(segments, table[["relative_ci_low", "relative_ci_high"]])
+    assert ax.get_ylim()[1] == 2.0
+    cut = [line for line in ax.get_lines() if line.get_marker() == "^"]
+    assert [(line.get_xdata()[0], line.get_ydata()[0]) for line in cut] == [(1, 2.0), (2, 2.0)]
+    assert [t.get_text() for t in ax.texts] == ["CI to 16.8", "CI to 2.4"]
+    # narrow intervals: the axis is not cut and nothing is marked
+    ax = plot_portability(table.assign(relative_ci_high=[1.1, 1.9, 0.5]))
+    assert 1.9 <= ax.get_ylim()[1] < 2.0 and not ax.texts
+    ax = plot_portability(table, y_max=20)
+    assert ax.get_ylim()[1] >= 16.8 and not ax.texts
+
+
 def test_penalty_path_lines_are_the_tuning_table():
     rng = np.random.default_rng(3)
     g = rng.binomial(2, 0.3, (300, 20)).astype(np.int8)
