@@ -40,6 +40,7 @@ __all__ = [
     "warn_degenerate",
     "check_binary_labels",
     "check_columns",
+    "check_covariates",
     "check_finite",
     "check_in_range",
     "check_same_length",
@@ -617,6 +618,52 @@ def check_finite(array: Any, param: str, *, func: str | None = None) -> np.ndarr
             f"(first at index {where}); remove or impute them first."
         )
     return arr
+
+
+@validate_params({"X": [object], "param": ["str"], "func": ["str", None]})
+def check_covariates(X: Any, param: str = "X", *, func: str | None = None) -> tuple[np.ndarray, list[str]]:
+    """A finite 2-D float covariate matrix and its column names.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like of shape (n_samples, n_features) or (n_samples,)
+        Covariates; a 1-D array is one column.
+    param : str, default "X"
+        Its parameter name, for the message.
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    values : ndarray of float64, shape (n_samples, n_features)
+    names : list of str
+        The DataFrame's column names, or ``x0, x1, ...``.
+
+    Examples
+    --------
+    >>> values, names = check_covariates(pd.DataFrame({"age": [50, 61], "bmi": [24.0, 31.5]}))
+    >>> values.tolist(), names
+    ([[50.0, 24.0], [61.0, 31.5]], ['age', 'bmi'])
+    >>> check_covariates([["a"], ["b"]], func="fit_cox")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'X' parameter of fit_cox must hold numbers only (encode categories first).
+    """
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        values = X.to_numpy()
+    else:
+        values = X.to_numpy() if isinstance(X, pd.Series) else np.asarray(X)
+        if values.ndim == 1:
+            values = values[:, None]
+        names = [f"x{j}" for j in range(values.shape[1])] if values.ndim == 2 else []
+    if values.ndim != 2 or values.shape[1] == 0:
+        raise ValueError(f"{_where(param, func)} must be 2-D with at least one column; got shape {values.shape}.")
+    try:
+        values = values.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{_where(param, func)} must hold numbers only (encode categories first).") from None
+    return check_finite(values, param, func=func), names
 
 
 @validate_params({"y": [object], "param": ["str"], "func": ["str", None]})

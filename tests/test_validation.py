@@ -172,3 +172,16 @@ def test_warn_degenerate_points_at_the_callers_line():
         warn_degenerate("f", "no cases")  # this file is outside pmed_utils: the warning points here
     assert caught[0].category is DegenerateInputWarning and issubclass(DegenerateInputWarning, PmedWarning)
     assert caught[0].filename == __file__
+
+
+def test_check_covariates_names_shapes_and_refusals():
+    from pmed_utils.validation import check_covariates
+
+    values, names = check_covariates(np.array([1.0, 2.0]))
+    assert values.shape == (2, 1) and names == ["x0"]
+    with pytest.raises(
+        ValueError, match=r"'Z' parameter of f must be 2-D with at least one column; got shape \(2, 0\)"
+    ):
+        check_covariates(np.zeros((2, 0)), "Z", func="f")
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        check_covariates(pd.DataFrame({"a": [1.0, np.nan]}), func="f")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.base import clone
 
 from pmed_utils.reproducibility import derive_seed
-from pmed_utils.validation import check_binary_labels, check_finite
+from pmed_utils.validation import check_binary_labels, check_covariates, check_finite
 
 __all__: list[str] = []
 
@@ -49,18 +48,7 @@ def propensity_array(propensity: Any, func: str) -> np.ndarray:
 
 def covariate_matrix(X: Any, func: str, param: str = "X") -> np.ndarray:
     """A finite 2-D float covariate matrix (a DataFrame's values, a 1-D array as one column)."""
-    values = X.to_numpy() if isinstance(X, (pd.DataFrame, pd.Series)) else np.asarray(X)
-    if values.ndim == 1:
-        values = values[:, None]
-    if values.ndim != 2 or values.shape[1] == 0:
-        raise ValueError(
-            f"The '{param}' parameter of {func} must be 2-D with at least one column; got shape {values.shape}."
-        )
-    try:
-        values = values.astype(float)
-    except (TypeError, ValueError):
-        raise ValueError(f"The '{param}' parameter of {func} must hold numbers only.") from None
-    return check_finite(values, param, func=func)
+    return check_covariates(X, param, func=func)[0]
 
 
 def seeded_clone(model: Any, random_state: Any, func: str) -> Any:

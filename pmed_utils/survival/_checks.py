@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from pmed_utils.validation import check_binary_labels, check_finite, check_same_length
+from pmed_utils.validation import check_binary_labels, check_covariates, check_finite, check_same_length
 
 __all__: list[str] = []
 
@@ -68,25 +67,7 @@ def survival_arrays(time: Any, event: Any, func: str, prefix: str = "") -> tuple
 
 def covariate_matrix(X: Any, func: str, param: str = "X") -> tuple[np.ndarray, list[str]]:
     """A finite 2-D float matrix and its column names (a DataFrame's, or x0, x1, ...)."""
-    if isinstance(X, pd.DataFrame):
-        names = [str(c) for c in X.columns]
-        values = X.to_numpy()
-    else:
-        values = np.asarray(X)
-        if values.ndim == 1:
-            values = values[:, None]
-        names = [f"x{j}" for j in range(values.shape[1])] if values.ndim == 2 else []
-    if values.ndim != 2 or values.shape[1] == 0:
-        raise ValueError(
-            f"The '{param}' parameter of {func} must be 2-D with at least one column; got shape {values.shape}."
-        )
-    try:
-        values = values.astype(float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"The '{param}' parameter of {func} must hold numbers only (encode categories first)."
-        ) from None
-    return check_finite(values, param, func=func), names
+    return check_covariates(X, param, func=func)
 
 
 def structured_y(time: np.ndarray, event: np.ndarray) -> np.ndarray:
