@@ -178,7 +178,10 @@ class Options:
 
 
 def _is_array_like(value: Any) -> bool:
-    return isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.DataFrame, pd.Index, range))
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.DataFrame, pd.Index, range)):
+        return True
+    # Duck arrays (a Dask array of genotypes read chunk by chunk) convert with np.asarray.
+    return hasattr(value, "__array__") and hasattr(value, "shape") and hasattr(value, "dtype")
 
 
 def _is_random_state(value: Any) -> bool:

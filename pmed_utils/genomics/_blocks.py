@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import numbers
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -23,6 +25,19 @@ from pmed_utils.validation import Interval, validate_params
 T = TypeVar("T")
 
 __all__ = ["available_cores", "map_variant_blocks"]
+
+# Threads for map_variant_blocks in this context; None = every available core.
+_THREADS: ContextVar[int | None] = ContextVar("pmed_block_threads", default=None)
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Run map_variant_blocks on one thread inside the block (a Dask task, whose scheduler owns the cores)."""
+    token = _THREADS.set(1)
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
 
 
 @validate_params({})
@@ -68,7 +83,8 @@ def map_variant_blocks(
     block_size : int
         Variants per block (the last block may be shorter).
     n_threads : int, optional
-        Threads to use; default :func:`available_cores`.
+        Threads to use; default :func:`available_cores` (one inside a
+        Dask task, see :mod:`pmed_utils.genomics.chunked`).
 
     Returns
     -------
@@ -81,7 +97,9 @@ def map_variant_blocks(
     [(0, 2), (2, 4), (4, 5)]
     """
     slices = [slice(start, min(start + block_size, n_variants)) for start in range(0, n_variants, block_size)]
-    threads = min(available_cores() if n_threads is None else n_threads, len(slices))
+    if n_threads is None:
+        n_threads = _THREADS.get() or available_cores()
+    threads = min(n_threads, len(slices))
     if threads <= 1:
         return [func(s) for s in slices]
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:

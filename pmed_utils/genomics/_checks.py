@@ -7,6 +7,20 @@ import numpy as np
 __all__: list[str] = []  # private: check_genotypes is used inside pmed_utils.genomics only
 
 
+def check_chunked_genotypes(genotypes, func: str, param: str = "genotypes"):
+    """Check a Dask genotype matrix's shape and dtype (its codes are checked chunk by chunk)."""
+    if genotypes.ndim != 2:
+        raise ValueError(
+            f"The '{param}' parameter of {func} must be 2-D (n_samples, n_variants); got shape {genotypes.shape}."
+        )
+    if genotypes.dtype != np.int8:
+        raise ValueError(
+            f"The '{param}' parameter of {func} must be a dask array of int8 (0/1/2, -1 = missing); "
+            f"got dtype {genotypes.dtype}."
+        )
+    return genotypes
+
+
 def check_genotypes(genotypes, func: str, param: str = "genotypes") -> np.ndarray:
     """Return an int8 (n_samples, n_variants) matrix of 0/1/2/-1 or raise a clear error."""
     g = np.asarray(genotypes)

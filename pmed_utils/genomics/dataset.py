@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from pmed_utils.genomics._checks import check_genotypes
+from pmed_utils.genomics._checks import check_chunked_genotypes, check_genotypes
+from pmed_utils.genomics.chunked import is_chunked
 from pmed_utils.validation import validate_params
 
 __all__ = ["GenotypeData", "as_genotype_data"]
@@ -26,8 +27,8 @@ SAMPLE_COLUMNS = ("id",)
 
 
 def _check_parts(genotypes: Any, variants: Any, samples: Any, func: str) -> np.ndarray:
-    """Validate the three parts of a dataset; return the genotypes as int8."""
-    g = check_genotypes(genotypes, func)
+    """Validate the three parts of a dataset; return the genotypes as int8 (a Dask matrix stays lazy)."""
+    g = check_chunked_genotypes(genotypes, func) if is_chunked(genotypes) else check_genotypes(genotypes, func)
     for name, frame, required in (("variants", variants, VARIANT_COLUMNS), ("samples", samples, SAMPLE_COLUMNS)):
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"The '{name}' parameter of {func} must be a pandas DataFrame; got {type(frame).__name__}.")

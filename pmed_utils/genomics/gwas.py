@@ -27,8 +27,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from pmed_utils.genomics import chunked
 from pmed_utils.genomics._blocks import map_variant_blocks
-from pmed_utils.genomics._checks import check_genotypes
+from pmed_utils.genomics._checks import check_chunked_genotypes, check_genotypes
 from pmed_utils.genomics.preprocessing import GenotypeScaler
 from pmed_utils.validation import (
     Interval,
@@ -41,6 +42,11 @@ from pmed_utils.validation import (
 )
 
 __all__ = ["genomic_inflation", "gwas_linear", "gwas_logistic"]
+
+
+def _as_array(values: Any) -> Any:
+    """An array-like as an ndarray (so a Dask graph ships it once), None as is."""
+    return None if values is None else np.asarray(values)
 
 
 def _phenotype(values, name: str, func: str) -> np.ndarray:
@@ -178,6 +184,12 @@ def gwas_linear(
     [499, 500, 500]
     """
     func = "gwas_linear"
+    if chunked.is_chunked(genotypes):
+        g = check_chunked_genotypes(genotypes, func)
+        ids = _variant_ids(variant_ids, g.shape[1], func)
+        return chunked.concat_chunks(
+            gwas_linear, g, np.asarray(phenotype), _as_array(covariates), per_variant={"variant_ids": ids}, missing=missing
+        )
     g = check_genotypes(genotypes, func)
     y = _phenotype(phenotype, "phenotype", func)
     check_same_length((g, "genotypes"), (y, "phenotype"), func=func)
@@ -377,6 +389,21 @@ def gwas_logistic(
     (True, True, True)
     """
     func = "gwas_logistic"
+    if chunked.is_chunked(genotypes):
+        g = check_chunked_genotypes(genotypes, func)
+        ids = _variant_ids(variant_ids, g.shape[1], func)
+        return chunked.concat_chunks(
+            gwas_logistic,
+            g,
+            np.asarray(disease),
+            _as_array(covariates),
+            per_variant={"variant_ids": ids},
+            missing=missing,
+            firth_fallback=firth_fallback,
+            block_size=block_size,
+            max_iter=max_iter,
+            tol=tol,
+        )
     g = check_genotypes(genotypes, func)
     y = check_binary_labels(disease, "disease", func=func).astype(np.float64)
     check_same_length((g, "genotypes"), (y, "disease"), func=func)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from pmed_utils.genomics.chunked import bed_as_dask_array
 from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.dataset import _as_genotype_data as _as_data
 from pmed_utils.validation import Interval, PmedWarning, validate_params
@@ -416,8 +417,8 @@ def _check_bed(files: dict[str, Path], fam: pd.DataFrame, bim: pd.DataFrame, fam
             )
 
 
-@validate_params({"prefix": ["path"]})
-def read_plink(prefix: str | os.PathLike) -> GenotypeData:
+@validate_params({"prefix": ["path"], "chunk_variants": [Interval(numbers.Integral, 1, None), None]})
+def read_plink(prefix: str | os.PathLike, *, chunk_variants: int | None = None) -> GenotypeData:
     """Read ``prefix.bed``, ``prefix.bim`` and ``prefix.fam`` (PLINK 1 binary) into a GenotypeData.
 
     The suffixes are appended to ``prefix`` (as ``plink2 --bfile`` does), so
@@ -428,6 +429,12 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
     ----------
     prefix : str or os.PathLike
         Path of the three files without their suffix.
+    chunk_variants : int, optional
+        Leave the genotypes on disk: ``genotypes`` is then a lazy Dask array
+        with one chunk per ``chunk_variants`` variants (all people), read by
+        whichever task needs it; the genome-wide statistics compute on it
+        chunk by chunk (see :mod:`pmed_utils.genomics.chunked`). Default: read
+        everything into memory.
 
     Returns
     -------
@@ -479,6 +486,11 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
     0  s1    0
     1  s2    1
     >>> genotypes, variants, samples = data  # unpacks as a triple
+    >>> with tempfile.TemporaryDirectory() as tmp:  # on disk, two variants per chunk
+    ...     _ = write_plink(Path(tmp) / "toy", g, variants, samples)
+    ...     lazy = read_plink(Path(tmp) / "toy", chunk_variants=2)
+    ...     lazy.genotypes.chunks, lazy.genotypes.compute().tolist()
+    (((2,), (2, 1)), [[0, 1, 2], [1, -1, 0]])
     """
     from bed_reader import open_bed
 
@@ -534,6 +546,8 @@ def read_plink(prefix: str | os.PathLike) -> GenotypeData:
             "phenotype": fam["phenotype"],
         }
     )
+    if chunk_variants is not None:
+        return GenotypeData(bed_as_dask_array(files[".bed"], len(fam), len(bim), chunk_variants), variants, samples)
     with open_bed(
         files[".bed"],
         count_A1=True,

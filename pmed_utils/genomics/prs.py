@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from pmed_utils.genomics import chunked
 from pmed_utils.genomics._blocks import map_variant_blocks
-from pmed_utils.genomics._checks import check_genotypes
+from pmed_utils.genomics._checks import check_chunked_genotypes, check_genotypes
 from pmed_utils.genomics.preprocessing import GenotypeScaler, impute_mean, standardize
+from pmed_utils.genomics.stats import allele_frequencies
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -126,6 +128,8 @@ def polygenic_score(
     [2.0, 2.5]
     """
     func = "polygenic_score"
+    if chunked.is_chunked(genotypes):
+        return _chunked_score(check_chunked_genotypes(genotypes, func), weights, impute, frequencies)
     g = check_genotypes(genotypes, func)
     w = _vector(weights, "weights", func, g.shape[1])
     if impute == "zero":
@@ -150,6 +154,15 @@ def polygenic_score(
     if used.size == 0:
         return np.zeros(g.shape[0])
     return np.sum(map_variant_blocks(block, used.size, 2048), axis=0)
+
+
+def _chunked_score(g, weights: ArrayLike, impute: str, frequencies: ArrayLike | None) -> np.ndarray:
+    """polygenic_score on a Dask matrix: each chunk's partial sums, added (frequencies first, if needed)."""
+    w = _vector(weights, "weights", "polygenic_score", g.shape[1])
+    if impute == "mean" and frequencies is None:
+        frequencies = allele_frequencies(g)
+    per_variant = {"weights": w} if frequencies is None else {"weights": w, "frequencies": np.asarray(frequencies)}
+    return chunked.sum_chunks(polygenic_score, g, per_variant=per_variant, impute=impute)
 
 
 @validate_params(

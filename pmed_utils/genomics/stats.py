@@ -16,8 +16,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
+from pmed_utils.genomics import chunked
 from pmed_utils.genomics._blocks import map_variant_blocks
-from pmed_utils.genomics._checks import check_genotypes
+from pmed_utils.genomics._checks import check_chunked_genotypes, check_genotypes
 from pmed_utils.validation import Interval, validate_params, warn_degenerate
 
 __all__ = [
@@ -33,6 +34,13 @@ __all__ = [
 ]
 
 _BLOCK = [Interval(numbers.Integral, 1, None)]
+
+
+def _genotypes(genotypes: ArrayLike, func: str):
+    """The checked matrix: in memory as int8, or a Dask array left lazy (see genomics.chunked)."""
+    if chunked.is_chunked(genotypes):
+        return check_chunked_genotypes(genotypes, func)
+    return check_genotypes(genotypes, func)
 
 
 def _warn_if(mask: np.ndarray, func: str, what: str, total_name: str = "variants") -> None:
@@ -64,6 +72,9 @@ def variant_counts(genotypes: ArrayLike, *, block_size: int = 4096) -> np.ndarra
     >>> variant_counts(np.array([[0, -1], [1, 2], [1, 2]], np.int8)).tolist()
     [[0, 1, 2, 0], [1, 0, 0, 2]]
     """
+    if chunked.is_chunked(genotypes):
+        g = check_chunked_genotypes(genotypes, "variant_counts")
+        return chunked.concat_chunks(variant_counts, g, block_size=block_size)
     g = check_genotypes(genotypes, "variant_counts")
     n, m = g.shape
 
@@ -96,7 +107,7 @@ def genotype_counts(genotypes: ArrayLike) -> np.ndarray:
     >>> genotype_counts(np.array([[0, 2], [1, -1], [1, 2]], np.int8)).tolist()
     [[1, 2, 0], [0, 0, 2]]
     """
-    return variant_counts(check_genotypes(genotypes, "genotype_counts"))[:, 1:]
+    return variant_counts(_genotypes(genotypes, "genotype_counts"))[:, 1:]
 
 
 @validate_params({"genotypes": ["array-like"], "block_size": _BLOCK})
@@ -120,15 +131,21 @@ def call_rate_per_sample(genotypes: ArrayLike, *, block_size: int = 4096) -> np.
     >>> call_rate_per_sample(np.array([[0, -1], [1, 2]], np.int8)).tolist()
     [0.5, 1.0]
     """
-    g = check_genotypes(genotypes, "call_rate_per_sample")
+    g = _genotypes(genotypes, "call_rate_per_sample")
     if g.shape[1] == 0:
         if g.shape[0]:
             warn_degenerate("call_rate_per_sample", "there are no variants")
         return np.full(g.shape[0], np.nan)
+    return 1 - _missing_per_sample(g, block_size) / g.shape[1]
+
+
+def _missing_per_sample(g: np.ndarray, block_size: int) -> np.ndarray:
+    if chunked.is_chunked(g):
+        return chunked.sum_chunks(_missing_per_sample, g, block_size)
     missing = map_variant_blocks(
         lambda cols: np.add.reduce(g[:, cols] < 0, axis=1, dtype=np.int64), g.shape[1], block_size
     )
-    return 1 - np.sum(missing, axis=0) / g.shape[1]
+    return np.sum(missing, axis=0)
 
 
 @validate_params({"genotypes": ["array-like"]})
@@ -150,7 +167,7 @@ def call_rate_per_variant(genotypes: ArrayLike) -> np.ndarray:
     >>> call_rate_per_variant(np.array([[0, 2], [1, -1], [1, 2]], np.int8)).round(3).tolist()
     [1.0, 0.667]
     """
-    g = check_genotypes(genotypes, "call_rate_per_variant")
+    g = _genotypes(genotypes, "call_rate_per_variant")
     if g.shape[0] == 0:
         if g.shape[1]:
             warn_degenerate("call_rate_per_variant", "there are no samples")
@@ -200,7 +217,7 @@ def allele_frequencies(genotypes: ArrayLike) -> np.ndarray:
     >>> allele_frequencies(np.array([[0, 2], [1, -1]], np.int8)).tolist()
     [0.25, 1.0]
     """
-    counts = genotype_counts(check_genotypes(genotypes, "allele_frequencies"))
+    counts = genotype_counts(_genotypes(genotypes, "allele_frequencies"))
     _warn_if(counts.sum(axis=1) == 0, "allele_frequencies", "have no called genotype")
     return _frequencies(counts)
 
@@ -358,7 +375,7 @@ def hwe_exact_pvalues(genotypes: ArrayLike, *, block_size: int = 2048) -> np.nda
     >>> bool(hwe_exact_pvalues(g)[0] < 1e-20)
     True
     """
-    counts = genotype_counts(check_genotypes(genotypes, "hwe_exact_pvalues"))
+    counts = genotype_counts(_genotypes(genotypes, "hwe_exact_pvalues"))
     _warn_if(counts.sum(axis=1) == 0, "hwe_exact_pvalues", "have no called genotype")
     return _hwe_from_counts(counts, block_size)
 
