@@ -75,6 +75,24 @@ def bed_file_size(n_samples: int, n_variants: int) -> int:
 # ---------------------------------------------------------------------------
 
 
+# 2-bit .bed codes by alternative-allele count (A1 counted): 0 -> 11, 1 -> 10, 2 -> 00, missing -> 01.
+_BED_CODE = np.zeros(256, np.uint8)
+_BED_CODE[[0, 1, 2, 255]] = [0b11, 0b10, 0b00, 0b01]  # 255 = int8 -1 seen as uint8
+
+
+def bed_variant_bytes(genotypes: np.ndarray) -> bytes:
+    """The variant-major .bed bytes of an int8 (n_samples, n_variants) block (0/1/2, -1 = missing).
+
+    Appending the blocks of consecutive variants after the 3 magic bytes gives the .bed file.
+    """
+    n, m = genotypes.shape
+    codes = _BED_CODE[genotypes.T.view(np.uint8)]  # (m, n)
+    padded = np.zeros((m, 4 * ((n + 3) // 4)), np.uint8)  # padding bits stay zero
+    padded[:, :n] = codes
+    quads = padded.reshape(m, -1, 4)
+    return (quads[..., 0] | quads[..., 1] << 2 | quads[..., 2] << 4 | quads[..., 3] << 6).tobytes()
+
+
 def _plink_files(prefix: str | os.PathLike) -> dict[str, Path]:
     prefix = Path(prefix)
     return {suffix: prefix.with_name(prefix.name + suffix) for suffix in (".bed", ".bim", ".fam")}

@@ -12,17 +12,20 @@ genetic values) is kept so that every estimate can be compared with it.
 from __future__ import annotations
 
 import numbers
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from pmed_utils.genomics.dataset import GenotypeData
+from pmed_utils.genomics.io import BED_MAGIC, bed_variant_bytes
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["POPULATIONS", "Cohort", "CohortTruth", "simulate_cohort"]
+__all__ = ["POPULATIONS", "Cohort", "CohortTruth", "SimulatedBed", "simulate_cohort", "write_simulated_bed"]
 
 POPULATIONS = ("YRI", "CEU", "CHB")
 #: Longest segment: every chromosome 1-22 has 20 Mb + this many bases (chromosome 21 has 46.7 Mb).
@@ -377,3 +380,130 @@ def simulate_cohort(
         truth.hwe_error_ids = variants["id"].to_numpy()[bad]
         truth.missing_rate = missing_rate
     return Cohort(genotypes.astype(np.int8), variants, samples, truth)
+
+
+@dataclass
+class SimulatedBed:
+    """A simulated cohort written to disk by :func:`write_simulated_bed`, with its truth.
+
+    Attributes
+    ----------
+    prefix : Path
+        ``prefix.bed/.bim/.fam`` hold the genotypes.
+    samples : DataFrame
+        id, sex (0/1), age, phenotype (quantitative): one row per person, in .fam order.
+    causal : DataFrame
+        index (column of the .bed), id, effect (per standardized genotype).
+    h2 : float
+        Share of the phenotype's variance from the causal variants.
+    """
+
+    prefix: Path
+    samples: pd.DataFrame
+    causal: pd.DataFrame
+    h2: float
+
+
+@validate_params(
+    {
+        "prefix": ["path"],
+        "n_samples": [Interval(numbers.Integral, 2, None)],
+        "n_variants": [Interval(numbers.Integral, 1, None)],
+        "n_causal": [Interval(numbers.Integral, 0, None)],
+        "h2": [Interval(numbers.Real, 0, 1, closed="left")],
+        "chunk_variants": [Interval(numbers.Integral, 1, None)],
+        "random_state": ["random_state"],
+    }
+)
+def write_simulated_bed(
+    prefix: str | os.PathLike,
+    n_samples: int,
+    n_variants: int,
+    *,
+    n_causal: int = 100,
+    h2: float = 0.3,
+    chunk_variants: int = 10_000,
+    random_state: int | np.random.Generator | None = None,
+) -> SimulatedBed:
+    """Write a cohort too large for memory to ``prefix.bed``, a chunk of variants at a time.
+
+    For scaling studies, not population genetics: variants are independent
+    (no linkage disequilibrium, one population), with alternative-allele
+    frequencies drawn uniformly from [0.05, 0.5] and Hardy–Weinberg genotypes.
+    The phenotype is ``Σ effect × standardized genotype`` over ``n_causal``
+    random variants, plus sex and age effects and Gaussian noise, so that the
+    causal variants explain ``h2`` of the variance not due to the covariates.
+    Memory use is one chunk of ``n_samples × chunk_variants`` genotypes.
+
+    Parameters
+    ----------
+    prefix : str or os.PathLike
+        Path of the .bed/.bim/.fam without suffix (folders must exist).
+    n_samples, n_variants : int
+        People and variants.
+    n_causal : int, default 100
+        Causal variants (at most ``n_variants``).
+    h2 : float in [0, 1), default 0.3
+        Variance share of the causal variants.
+    chunk_variants : int, default 10_000
+        Variants generated and written at a time.
+    random_state : int, Generator or None
+        Seed; the same seed and ``chunk_variants`` write the same files.
+
+    Returns
+    -------
+    SimulatedBed
+        The prefix, the samples table (with the phenotype and covariates) and
+        the causal variants with their effects.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pmed_utils.genomics.io import read_plink
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sim = write_simulated_bed(Path(tmp) / "big", 200, 1_000, n_causal=5, chunk_variants=300, random_state=0)
+    ...     data = read_plink(sim.prefix)
+    >>> data.genotypes.shape, sim.samples.columns.tolist(), len(sim.causal)
+    ((200, 1000), ['id', 'sex', 'age', 'phenotype'], 5)
+    """
+    func = "write_simulated_bed"
+    if n_causal > n_variants:
+        raise ValueError(
+            f"The 'n_causal' parameter of {func} must be at most n_variants ({n_variants}); got {n_causal}."
+        )
+    rng = check_random_state(random_state, func=func)
+    prefix = Path(prefix)
+    frequencies = rng.uniform(0.05, 0.5, n_variants)
+    causal = np.sort(rng.choice(n_variants, n_causal, replace=False))
+    effects = rng.normal(0, 1, n_causal)
+    sex = rng.integers(0, 2, n_samples)
+    age = np.round(rng.uniform(40, 70, n_samples), 1)
+    ids = [f"id{i:07d}" for i in range(n_samples)]
+    variant_ids = [f"v{j:07d}" for j in range(n_variants)]
+    genetic = np.zeros(n_samples)
+    with open(prefix.with_suffix(".bed"), "wb") as bed:
+        bed.write(BED_MAGIC)
+        for start in range(0, n_variants, chunk_variants):
+            stop = min(start + chunk_variants, n_variants)
+            p = frequencies[start:stop].astype(np.float32)
+            block = (rng.random((n_samples, stop - start), dtype=np.float32) < p).view(np.int8)
+            block += rng.random((n_samples, stop - start), dtype=np.float32) < p
+            here = (causal >= start) & (causal < stop)
+            if here.any():
+                cols = causal[here] - start
+                standardized = (block[:, cols] - 2 * p[cols]) / np.sqrt(2 * p[cols] * (1 - p[cols]))
+                genetic += standardized @ effects[here]
+            bed.write(bed_variant_bytes(block))
+    pd.DataFrame({"chrom": 1, "id": variant_ids, "cm": 0, "pos": np.arange(1, n_variants + 1) * 100, "a1": "G", "a2": "A"}).to_csv(
+        prefix.with_suffix(".bim"), sep="\t", header=False, index=False
+    )
+    pd.DataFrame({"fid": ids, "iid": ids, "father": 0, "mother": 0, "sex": np.where(sex == 1, 1, 2), "pheno": -9}).to_csv(
+        prefix.with_suffix(".fam"), sep=" ", header=False, index=False
+    )
+    if n_causal and genetic.std() > 0:
+        genetic = (genetic - genetic.mean()) / genetic.std() * np.sqrt(h2)
+    noise = rng.normal(0, np.sqrt(1 - h2), n_samples)
+    phenotype = genetic + noise + 0.3 * sex + 0.02 * (age - 55)
+    samples = pd.DataFrame({"id": ids, "sex": sex, "age": age, "phenotype": phenotype})
+    causal_table = pd.DataFrame({"index": causal, "id": np.asarray(variant_ids)[causal], "effect": effects})
+    return SimulatedBed(prefix, samples, causal_table, float(h2))

@@ -413,3 +413,16 @@ def test_write_plink_writes_the_bed_plink2_writes(tmp_path):
     pd.testing.assert_frame_equal(ours.drop(columns=2), theirs.drop(columns=2))
     fam = pd.read_csv(tmp_path / "toy.v1.fam", sep=r"\s+", header=None)
     assert fam[1].tolist() == pd.read_csv(DATA / "toy_plink2.fam", sep="\t", header=None)[1].tolist()
+
+
+def test_bed_variant_bytes_equal_what_write_plink_writes(tmp_path):
+    from pmed_utils.genomics.io import BED_MAGIC, bed_variant_bytes
+
+    rng = np.random.default_rng(5)
+    for n in (1, 4, 7, 10):  # every padding case
+        g = rng.integers(-1, 3, (n, 9)).astype(np.int8)
+        variants = pd.DataFrame({"chrom": 1, "pos": np.arange(9) + 1, "id": [f"v{i}" for i in range(9)], "ref": "A", "alt": "G"})
+        samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)]})
+        write_plink(tmp_path / f"ref{n}", g, variants, samples)
+        expected = (tmp_path / f"ref{n}.bed").read_bytes()
+        assert BED_MAGIC + bed_variant_bytes(g[:, :4]) + bed_variant_bytes(g[:, 4:]) == expected

@@ -107,3 +107,25 @@ def test_more_causal_variants_than_the_simulation_has_is_an_error():
 def test_bad_parameters_are_refused_before_simulating(kwargs, match):
     with pytest.raises(ValueError, match=match):
         simulate_cohort(**{"n_samples": 60, **kwargs})
+
+
+def test_write_simulated_bed_writes_the_truth_it_reports(tmp_path):
+    from pmed_utils.genomics.gwas import gwas_linear
+    from pmed_utils.genomics.io import read_plink
+    from pmed_utils.genomics.simulate import write_simulated_bed
+    from pmed_utils.genomics.stats import allele_frequencies, hwe_exact_pvalues
+
+    sim = write_simulated_bed(tmp_path / "big", 3000, 700, n_causal=10, h2=0.5, chunk_variants=256, random_state=1)
+    data = read_plink(sim.prefix)
+    assert data.genotypes.shape == (3000, 700) and (data.samples["id"] == sim.samples["id"]).all()
+    assert ((data.samples["sex"] == 1) == (sim.samples["sex"] == 1)).all()
+    freq = allele_frequencies(data.genotypes)
+    assert freq.min() > 0.02 and freq.max() < 0.55  # drawn from U[0.05, 0.5]
+    assert np.mean(hwe_exact_pvalues(data.genotypes) < 0.01) < 0.03  # Hardy–Weinberg genotypes
+    res = gwas_linear(data.genotypes, sim.samples["phenotype"], sim.samples[["sex", "age"]], data.variants["id"])
+    hits = set(res.loc[res["p"] < 5e-8, "id"])
+    assert hits <= set(sim.causal["id"]) and len(hits) >= 8  # the causal variants, and no others
+    again = write_simulated_bed(tmp_path / "again", 3000, 700, n_causal=10, h2=0.5, chunk_variants=100, random_state=1)
+    assert again.causal.equals(sim.causal)  # the seed, not the chunking, decides the causal variants
+    with pytest.raises(ValueError, match="'n_causal' parameter of write_simulated_bed must be at most n_variants"):
+        write_simulated_bed(tmp_path / "x", 10, 5, n_causal=6)
