@@ -28,11 +28,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from pmed_utils.genomics._blocks import single_threaded
 from pmed_utils.validation import Interval, validate_params
 
-__all__ = ["check_cluster", "chunk_memory", "is_chunked"]
+__all__ = ["check_cluster", "chunk_memory", "is_chunked", "task_stream_frame", "worker_peak_memory"]
 
 # The widest float64 block the in-memory code converts at once (see genomics._blocks callers).
 _WORK_BLOCK = 2048
@@ -179,6 +180,88 @@ def check_cluster(client: Any, genotypes: Any) -> None:
         )
 
 
+def _peak_rss() -> int:
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KiB on Linux
+
+
+@validate_params({"client": [object]})
+def worker_peak_memory(client: Any) -> pd.DataFrame:
+    """Each worker process's peak resident memory so far, next to its memory limit.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        The client of a cluster whose workers are separate processes (with
+        ``processes=False`` every worker reports the whole process's peak).
+
+    Returns
+    -------
+    DataFrame
+        One row per worker: ``worker`` (address), ``peak_mb``, ``limit_mb``
+        (NaN when the worker has no limit) and ``share`` = peak / limit.
+
+    Examples
+    --------
+    >>> from distributed import Client, LocalCluster
+    >>> with LocalCluster(n_workers=1, processes=False, memory_limit="8GB", dashboard_address=":0") as cluster, \\
+    ...         Client(cluster) as client:
+    ...     table = worker_peak_memory(client)
+    >>> table.columns.tolist(), bool(table["peak_mb"].iloc[0] > 10)
+    (['worker', 'peak_mb', 'limit_mb', 'share'], True)
+    """
+    peaks = client.run(_peak_rss)
+    limits = _worker_memory_limits(client)
+    rows = []
+    for address, peak in sorted(peaks.items()):
+        limit = limits.get(address, 0) / 1e6 or np.nan
+        rows.append({"worker": address, "peak_mb": peak / 1e6, "limit_mb": limit, "share": peak / 1e6 / limit})
+    return pd.DataFrame(rows, columns=["worker", "peak_mb", "limit_mb", "share"])
+
+
+@validate_params({"records": ["array-like"]})
+def task_stream_frame(records: Sequence[dict]) -> pd.DataFrame:
+    """The Dask dashboard's task stream as a table: one row per task's compute, on which worker thread, when.
+
+    Parameters
+    ----------
+    records : list of dict
+        ``get_task_stream(client).data`` (``distributed.get_task_stream``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``worker``, ``thread`` (an integer per worker thread, for
+        drawing), ``task`` (the task's function name, e.g. ``read_bed_chunk``),
+        ``start`` and ``stop`` (seconds since the first task started); sorted by start.
+
+    Examples
+    --------
+    >>> records = [{"key": ("read_bed_chunk-ab", 0), "worker": "w1", "thread": 7,
+    ...             "startstops": [{"action": "compute", "start": 10.0, "stop": 12.5}]}]
+    >>> task_stream_frame(records)[["task", "start", "stop", "thread"]].values.tolist()
+    [['read_bed_chunk', 0.0, 2.5, 0]]
+    """
+    rows = []
+    for record in records:
+        key = record["key"][0] if isinstance(record["key"], tuple) else record["key"]
+        name = str(key).split("-")[0]
+        for part in record.get("startstops", ()):
+            if part["action"] == "compute":
+                rows.append((record["worker"], record.get("thread"), name, part["start"], part["stop"]))
+    frame = pd.DataFrame(rows, columns=["worker", "thread_id", "task", "start", "stop"])
+    if frame.empty:
+        return pd.DataFrame(columns=["worker", "thread", "task", "start", "stop"])
+    origin = frame["start"].min()
+    frame[["start", "stop"]] -= origin
+    lanes = {lane: i for i, lane in enumerate(sorted(set(zip(frame["worker"], frame["thread_id"].astype(str)))))}
+    frame["thread"] = [lanes[(w, str(t))] for w, t in zip(frame["worker"], frame["thread_id"], strict=True)]
+    return frame[["worker", "thread", "task", "start", "stop"]].sort_values("start", ignore_index=True)
+
+
 def _single_sample_chunk(genotypes: Any) -> Any:
     if len(genotypes.chunks[0]) > 1:  # every task needs all people of its variants
         genotypes = genotypes.rechunk({0: -1})
@@ -215,6 +298,7 @@ def map_chunks(
     Returns the per-chunk results in variant order.
     """
     import dask
+    from dask.base import tokenize
 
     genotypes = _single_sample_chunk(genotypes)
     shared_args = tuple(dask.delayed(a, pure=True) if isinstance(a, np.ndarray) else a for a in args)
@@ -223,7 +307,10 @@ def map_chunks(
     start = 0
     for block, width in zip(genotypes.to_delayed()[0], genotypes.chunks[1], strict=True):
         sliced = {k: v[start : start + width] for k, v in (per_variant or {}).items()}
-        tasks.append(dask.delayed(_run_chunk, pure=True)(func, block, shared_args, {**shared_kwargs, **sliced}))
+        task_kwargs = {**shared_kwargs, **sliced}
+        # Named after the statistic, so the dashboard's task stream reads "gwas_linear", "read_bed_chunk".
+        name = f"{func.__name__}-{tokenize(func.__name__, block.key, shared_args, task_kwargs)}"
+        tasks.append(dask.delayed(_run_chunk)(func, block, shared_args, task_kwargs, dask_key_name=name))
         start += width
     return _compute(tasks, genotypes)
 
@@ -240,19 +327,23 @@ def read_bed_chunk(bed: str, n_samples: int, n_variants: int, start: int, stop: 
 
 def bed_as_dask_array(bed: str | os.PathLike, n_samples: int, n_variants: int, chunk_variants: int) -> Any:
     """A lazy (n_samples, n_variants) int8 Dask array over a .bed, one chunk per ``chunk_variants`` variants."""
-    import dask
     import dask.array as da
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
 
     path = os.fspath(bed)
-    columns = []
-    for start in range(0, n_variants, chunk_variants):
-        stop = min(start + chunk_variants, n_variants)
-        token = f"pmed-bed-{os.path.abspath(path)}-{os.stat(path).st_mtime_ns}-{start}-{stop}"
-        block = dask.delayed(read_bed_chunk)(path, n_samples, n_variants, start, stop, dask_key_name=token)
-        columns.append(da.from_delayed(block, shape=(n_samples, stop - start), dtype=np.int8))
-    if not columns:
+    starts = list(range(0, n_variants, chunk_variants))
+    widths = tuple(min(chunk_variants, n_variants - start) for start in starts)
+    if not widths:
         return da.zeros((n_samples, 0), dtype=np.int8, chunks=(max(n_samples, 1), 1))
-    return da.concatenate(columns, axis=1)
+    # One task per chunk, named for the dashboard; a rewritten file gets new keys (its mtime).
+    name = f"read_bed_chunk-{tokenize(os.path.abspath(path), os.stat(path).st_mtime_ns, chunk_variants)}"
+    tasks = {
+        (name, 0, i): (read_bed_chunk, path, n_samples, n_variants, start, start + width)
+        for i, (start, width) in enumerate(zip(starts, widths, strict=True))
+    }
+    graph = HighLevelGraph.from_collections(name, tasks, dependencies=())
+    return da.Array(graph, name, chunks=((n_samples,), widths), dtype=np.int8)
 
 
 def concat_chunks(func: Callable[..., Any], genotypes: Any, *args: Any, **kwargs: Any) -> Any:
