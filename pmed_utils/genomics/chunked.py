@@ -181,11 +181,20 @@ def check_cluster(client: Any, genotypes: Any) -> None:
 
 
 def _peak_rss() -> int:
+    """This process's peak resident memory in bytes."""
+    try:  # Linux: the high-water mark of this process's own memory, reset by exec
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
     import sys
 
+    # Elsewhere ru_maxrss (bytes on macOS); on Linux it would carry over the parent's peak from before exec.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KiB on Linux
+    return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
 @validate_params({"client": [object]})

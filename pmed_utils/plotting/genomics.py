@@ -1,4 +1,5 @@
-"""Drawings for the genomics chapters: PCA, Manhattan, QQ, risk by decile, portability, penalty path."""
+"""Drawings for the genomics chapters: PCA, Manhattan, QQ, risk by decile, portability, penalty path,
+and a Dask cluster's work (task stream, worker memory)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ __all__ = [
     "plot_portability",
     "plot_qq",
     "plot_risk_by_quantile",
+    "plot_task_stream",
+    "plot_worker_memory",
 ]
 
 _AX = [Axes, None]
@@ -410,4 +413,93 @@ def plot_penalty_path(tuning: pd.DataFrame, *, ax: Axes | None = None, **kwargs)
         title=ax.get_title() or "Choosing the elastic-net penalty",
     )
     ax.legend(fontsize="small")
+    return ax
+
+
+@validate_params({"tasks": ["dataframe"], "ax": _AX})
+def plot_task_stream(tasks: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
+    """The Dask dashboard's task stream: one row per worker thread, one bar per task, coloured by task name.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        ``worker``, ``thread``, ``task``, ``start``, ``stop`` (seconds), as made by
+        :func:`~pmed_utils.genomics.chunked.task_stream_frame`.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.broken_barh` (default ``height=0.8``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: time on x, one lane per worker thread on y, a legend of task names.
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame({"worker": ["w1", "w1", "w2"], "thread": [0, 0, 1],
+    ...                       "task": ["read_bed_chunk", "gwas_linear", "read_bed_chunk"],
+    ...                       "start": [0.0, 1.0, 0.2], "stop": [1.0, 2.5, 1.1]})
+    >>> ax = plot_task_stream(tasks)
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts()), ax.get_xlabel()
+    (['gwas_linear', 'read_bed_chunk'], 'Seconds since the first task')
+    """
+    check_columns(tasks, "tasks", ["worker", "thread", "task", "start", "stop"], func="plot_task_stream")
+    ax = _axes(ax, (7, 2.5))
+    height = kwargs.pop("height", 0.8)
+    colours = dict(zip(sorted(tasks["task"].unique()), plt.get_cmap("tab10").colors, strict=False))
+    for name, group in tasks.groupby("task", sort=True):
+        for lane, part in group.groupby("thread"):
+            spans = list(zip(part["start"], part["stop"] - part["start"], strict=True))
+            ax.broken_barh(spans, (lane - height / 2, height), color=colours[name], **kwargs)
+        ax.bar(0, 0, color=colours[name], label=name)  # one legend entry per task name
+    lanes = sorted(tasks["thread"].unique())
+    labels = [f"{tasks.loc[tasks['thread'] == lane, 'worker'].iloc[0].rsplit(':', 1)[-1]} / {lane}" for lane in lanes]
+    ax.set_yticks(lanes, labels)
+    ax.set(
+        xlabel="Seconds since the first task",
+        ylabel="Worker (port) / thread",
+        title=ax.get_title() or "Task stream: what each worker thread was doing",
+    )
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+@validate_params({"memory": ["dataframe"], "ax": _AX})
+def plot_worker_memory(memory: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -> Axes:
+    """Each worker's peak memory as a bar, its memory limit as a line.
+
+    Parameters
+    ----------
+    memory : DataFrame
+        ``worker``, ``peak_mb``, ``limit_mb``, as made by
+        :func:`~pmed_utils.genomics.chunked.worker_peak_memory`.
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> memory = pd.DataFrame({"worker": ["tcp://h:1", "tcp://h:2"], "peak_mb": [300.0, 320.0],
+    ...                        "limit_mb": [1000.0, 1000.0]})
+    >>> ax = plot_worker_memory(memory)
+    >>> len(ax.patches), ax.get_ylabel()
+    (2, 'Peak resident memory (MB)')
+    """
+    check_columns(memory, "memory", ["worker", "peak_mb", "limit_mb"], func="plot_worker_memory")
+    ax = _axes(ax, (4, 3))
+    kwargs.setdefault("color", "tab:blue")
+    names = [str(w).rsplit(":", 1)[-1] for w in memory["worker"]]
+    ax.bar(names, memory["peak_mb"], label="peak", **kwargs)
+    for i, limit in enumerate(memory["limit_mb"]):
+        ax.hlines(limit, i - 0.4, i + 0.4, color="tab:red", lw=2, label="memory limit" if i == 0 else None)
+    ax.set(xlabel="Worker (port)", ylabel="Peak resident memory (MB)", title=ax.get_title() or "Memory per worker")
+    ax.set_ylim(0, max(memory["limit_mb"].max(), memory["peak_mb"].max()) * 1.15)
+    ax.legend(fontsize="small", loc="lower right")
     return ax
