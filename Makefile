@@ -65,12 +65,17 @@ $(EXECUTED_WITH): $(PMED_SOURCES) pyproject.toml
 	rm -rf $(JUPYTER_CACHE) _build/.doctrees  # doctrees too, or Sphinx sees no changed page to read
 	@mkdir -p $(@D) && touch $@
 
+# Notebooks run BOOK_JOBS at a time into the build's cache first, so the build itself only renders.
+BOOK_JOBS ?= 2
 book: setup $(EXECUTED_WITH)
+	$(BIN)/python tools/execute_book.py --jobs $(BOOK_JOBS)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@$(BIN)/python tools/execute_book.py --report
 	@echo "Book written to _build/html/index.html"
 
 # Student edition: the same executed notebooks (shared cache), every solution removed.
 book-student: setup $(EXECUTED_WITH)
+	$(BIN)/python tools/execute_book.py --jobs $(BOOK_JOBS)
 	$(BIN)/python tools/build_student.py
 
 # Offline copy of the HTML book built by `make book`.
@@ -80,6 +85,7 @@ dist: book
 # One PDF: the single-page HTML build (same execution cache as `make book`), printed by
 # headless Chromium (apt-get install chromium).
 pdf: setup $(EXECUTED_WITH)
+	$(BIN)/python tools/execute_book.py --jobs $(BOOK_JOBS)
 	$(BIN)/jupyter-book build . --builder singlehtml --keep-going
 	$(BIN)/python tools/make_pdf.py
 

@@ -1,0 +1,63 @@
+"""tools/execute_book.py: notebooks executed in parallel into the cache that the book build then uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from notebook_utils import REPO_ROOT
+
+TOOL = REPO_ROOT / "tools" / "execute_book.py"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+def _tiny_book(root: Path) -> None:
+    (root / "notebooks").mkdir(parents=True)
+    (root / "_config.yml").write_text(
+        "title: tiny\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: cache\n  cache: ''\n"
+        "  run_in_temp: true\n  allow_errors: false\n"
+    )
+    (root / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: notebooks/a\n  - file: notebooks/b\n"
+    )
+    (root / "intro.md").write_text("# Tiny\n")
+    for name in ("a", "b"):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), nbformat.v4.new_code_cell(f"print('{name}' * 3)")]
+        nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, timeout=600)
+
+
+def test_notebooks_run_in_parallel_into_the_cache_the_build_uses(tmp_path):
+    _tiny_book(tmp_path)
+    first = _run("--root", str(tmp_path), "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    assert "2 notebooks, 0 cached, 2 to execute, 2 at a time" in first.stdout
+    again = _run("--root", str(tmp_path))
+    assert "2 notebooks, 2 cached, 0 to execute" in again.stdout  # unchanged code is not run again
+    report = _run("--root", str(tmp_path), "--report")
+    times = [line.split() for line in report.stdout.splitlines() if line.strip().endswith((" a", " b"))]
+    assert sorted(t[-1] for t in times) == ["a", "b"] and all(float(t[0]) > 0 for t in times)
+    build = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
+    assert build.returncode == 0, build.stdout[-2000:]
+    assert build.stdout.count("Using cached notebook") == 2, build.stdout[-2000:]
+    html = (tmp_path / "_build" / "html" / "notebooks" / "b.html").read_text()
+    assert "bbb" in html  # the cached output is in the page
+
+
+def test_a_failing_notebook_fails_the_run_with_its_traceback(tmp_path):
+    _tiny_book(tmp_path)
+    nb = nbformat.read(tmp_path / "notebooks" / "b.ipynb", as_version=4)
+    nb.cells[1].source = "raise ValueError('broken on purpose')"
+    nbformat.write(nb, tmp_path / "notebooks" / "b.ipynb")
+    result = _run("--root", str(tmp_path))
+    assert result.returncode == 1
+    assert "FAILED: b" in result.stdout and "broken on purpose" in result.stderr

@@ -1,0 +1,113 @@
+"""Execute the book's notebooks in parallel into Jupyter Book's cache, then print their times.
+
+``make book`` runs this before ``jupyter-book build``. Jupyter Book 1.x executes
+notebooks one after another while Sphinx reads them; here they run ``--jobs`` at
+a time (each in its own kernel and temporary folder, as ``execute.run_in_temp``
+asks) and land in the same jupyter-cache (``_build/.jupyter_cache``) that the
+build reads, so the build only renders. A notebook whose code is unchanged is
+not executed again. The table at the end lists each notebook's execution time,
+slowest first (from the cache, so also for notebooks executed by earlier runs).
+
+    python tools/execute_book.py            # two at a time
+    python tools/execute_book.py --jobs 3
+    python tools/execute_book.py --report   # only the table of times (after the build)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def book_notebooks(root: Path = ROOT) -> list[Path]:
+    """The .ipynb files the book's table of contents lists, in book order."""
+    found: list[Path] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            entry = node.get("file")
+            if entry and (root / f"{entry}.ipynb").is_file():
+                found.append(root / f"{entry}.ipynb")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load((root / "_toc.yml").read_text()))
+    return found
+
+
+def _execute(cache_path: str, pk: int, uri: str, timeout: int) -> tuple[str, int, float]:
+    """Run one project notebook in a temporary folder and cache it (in a worker process)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors.basic import ExecutionWorkerTempMProc, ProcessData
+
+    start = time.perf_counter()
+    status, _ = ExecutionWorkerTempMProc()(ProcessData(pk, uri, get_cache(cache_path), timeout, False))
+    return uri, status, time.perf_counter() - start
+
+
+def _print_times(cache, records: dict) -> None:
+    rows = []
+    for path, record in records.items():
+        cached = cache.get_cached_project_nb(record.pk)
+        seconds = cached.data.get("execution_seconds") if cached is not None else None
+        rows.append((float("nan") if seconds is None else float(seconds), Path(path).stem))
+    print("\nExecution time of each notebook (from the cache), slowest first:")
+    for seconds, name in sorted(rows, key=lambda row: float("inf") if row[0] != row[0] else -row[0]):
+        print(f"  {'not executed' if seconds != seconds else f'{seconds:7.1f} s'}  {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell (default 900, as _config.yml)")
+    parser.add_argument("--report", action="store_true", help="only print the execution times in the cache")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this repository)")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1; got {args.jobs}")
+
+    from jupyter_cache import get_cache
+
+    # Where Jupyter Book 1.x looks with execute.cache: "" in _config.yml.
+    cache_path = str(args.root.resolve() / "_build" / ".jupyter_cache")
+    cache = get_cache(cache_path)
+    notebooks = book_notebooks(args.root.resolve())
+    records = {str(path): cache.add_nb_to_project(str(path)) for path in notebooks}
+    if args.report:
+        _print_times(cache, records)
+        return 0
+    stale = [r for r in records.values() if cache.get_cached_project_nb(r.pk) is None]
+    print(f"{len(notebooks)} notebooks, {len(notebooks) - len(stale)} cached, {len(stale)} to execute, {args.jobs} at a time")
+    failed = []
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(_execute, cache_path, r.pk, r.uri, args.timeout) for r in stale]
+        for future in as_completed(futures):
+            uri, status, seconds = future.result()
+            name = Path(uri).stem
+            print(f"  {'done' if status == 0 else 'FAILED'}: {name} ({seconds:.0f} s)", flush=True)
+            if status != 0:
+                failed.append(name)
+    print(f"Executed in {time.perf_counter() - started:.0f} s of wall time.")
+    _print_times(cache, records)
+    if failed:
+        for record in cache.list_project_records():
+            if Path(record.uri).stem in failed and record.traceback:
+                print(f"\n--- {Path(record.uri).stem} ---\n{record.traceback}", file=sys.stderr)
+        print(f"\n{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
