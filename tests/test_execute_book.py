@@ -44,9 +44,7 @@ def test_notebooks_run_in_parallel_into_the_cache_the_build_uses(tmp_path):
     report = _run("--root", str(tmp_path), "--report")
     times = [line.split() for line in report.stdout.splitlines() if line.strip().endswith((" a", " b"))]
     assert sorted(t[-1] for t in times) == ["a", "b"] and all(float(t[0]) > 0 for t in times)
-    build = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(tmp_path)], capture_output=True, text=True, timeout=600
-    )
+    build = subprocess.run([str(JUPYTER_BOOK), "build", str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout[-2000:]
     assert build.stdout.count("Using cached notebook") == 2, build.stdout[-2000:]
     html = (tmp_path / "_build" / "html" / "notebooks" / "b.html").read_text()

@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_times(cache, records)
         return 0
     stale = [r for r in records.values() if cache.get_cached_project_nb(r.pk) is None]
-    print(f"{len(notebooks)} notebooks, {len(notebooks) - len(stale)} cached, {len(stale)} to execute, {args.jobs} at a time")
+    print(
+        f"{len(notebooks)} notebooks, {len(notebooks) - len(stale)} cached, {len(stale)} to execute, {args.jobs} at a time"
+    )
     failed = []
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -154,7 +154,9 @@ def check_cluster(client: Any, genotypes: Any) -> None:
     """
     func = "check_cluster"
     if not hasattr(client, "scheduler_info") or not hasattr(client, "status"):
-        raise TypeError(f"The 'client' parameter of {func} must be a dask.distributed.Client; got {type(client).__name__}.")
+        raise TypeError(
+            f"The 'client' parameter of {func} must be a dask.distributed.Client; got {type(client).__name__}."
+        )
     if not is_chunked(genotypes):
         raise TypeError(
             f"The 'genotypes' parameter of {func} must be a dask array (read_plink(prefix, chunk_variants=...)); "
@@ -266,8 +268,9 @@ def task_stream_frame(records: Sequence[dict]) -> pd.DataFrame:
         return pd.DataFrame(columns=["worker", "thread", "task", "start", "stop"])
     origin = frame["start"].min()
     frame[["start", "stop"]] -= origin
-    lanes = {lane: i for i, lane in enumerate(sorted(set(zip(frame["worker"], frame["thread_id"].astype(str)))))}
-    frame["thread"] = [lanes[(w, str(t))] for w, t in zip(frame["worker"], frame["thread_id"], strict=True)]
+    keys = list(zip(frame["worker"], frame["thread_id"].astype(str), strict=True))
+    lanes = {lane: i for i, lane in enumerate(sorted(set(keys)))}
+    frame["thread"] = [lanes[key] for key in keys]
     return frame[["worker", "thread", "task", "start", "stop"]].sort_values("start", ignore_index=True)
 
 
@@ -347,7 +350,7 @@ def bed_as_dask_array(bed: str | os.PathLike, n_samples: int, n_variants: int, c
         return da.zeros((n_samples, 0), dtype=np.int8, chunks=(max(n_samples, 1), 1))
     # One task per chunk, named for the dashboard; a rewritten file gets new keys (its mtime).
     name = f"read_bed_chunk-{tokenize(os.path.abspath(path), os.stat(path).st_mtime_ns, chunk_variants)}"
-    tasks = {
+    tasks: dict[Any, Any] = {
         (name, 0, i): (read_bed_chunk, path, n_samples, n_variants, start, start + width)
         for i, (start, width) in enumerate(zip(starts, widths, strict=True))
     }

@@ -188,7 +188,12 @@ def gwas_linear(
         g = check_chunked_genotypes(genotypes, func)
         ids = _variant_ids(variant_ids, g.shape[1], func)
         return chunked.concat_chunks(
-            gwas_linear, g, np.asarray(phenotype), _as_array(covariates), per_variant={"variant_ids": ids}, missing=missing
+            gwas_linear,
+            g,
+            np.asarray(phenotype),
+            _as_array(covariates),
+            per_variant={"variant_ids": ids},
+            missing=missing,
         )
     g = check_genotypes(genotypes, func)
     y = _phenotype(phenotype, "phenotype", func)

@@ -396,6 +396,16 @@ class SimulatedBed:
         index (column of the .bed), id, effect (per standardized genotype).
     h2 : float
         Share of the phenotype's variance from the causal variants.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sim = write_simulated_bed(Path(tmp) / "c", 50, 20, n_causal=2, random_state=0)
+    ...     sorted(p.suffix for p in Path(tmp).iterdir())
+    ['.bed', '.bim', '.fam']
+    >>> sim.causal.columns.tolist(), sim.h2
+    (['index', 'id', 'effect'], 0.3)
     """
 
     prefix: Path
@@ -494,12 +504,12 @@ def write_simulated_bed(
                 standardized = (block[:, cols] - 2 * p[cols]) / np.sqrt(2 * p[cols] * (1 - p[cols]))
                 genetic += standardized @ effects[here]
             bed.write(bed_variant_bytes(block))
-    pd.DataFrame({"chrom": 1, "id": variant_ids, "cm": 0, "pos": np.arange(1, n_variants + 1) * 100, "a1": "G", "a2": "A"}).to_csv(
-        prefix.with_suffix(".bim"), sep="\t", header=False, index=False
-    )
-    pd.DataFrame({"fid": ids, "iid": ids, "father": 0, "mother": 0, "sex": np.where(sex == 1, 1, 2), "pheno": -9}).to_csv(
-        prefix.with_suffix(".fam"), sep=" ", header=False, index=False
-    )
+    pd.DataFrame(
+        {"chrom": 1, "id": variant_ids, "cm": 0, "pos": np.arange(1, n_variants + 1) * 100, "a1": "G", "a2": "A"}
+    ).to_csv(prefix.with_suffix(".bim"), sep="\t", header=False, index=False)
+    pd.DataFrame(
+        {"fid": ids, "iid": ids, "father": 0, "mother": 0, "sex": np.where(sex == 1, 1, 2), "pheno": -9}
+    ).to_csv(prefix.with_suffix(".fam"), sep=" ", header=False, index=False)
     if n_causal and genetic.std() > 0:
         genetic = (genetic - genetic.mean()) / genetic.std() * np.sqrt(h2)
     noise = rng.normal(0, np.sqrt(1 - h2), n_samples)

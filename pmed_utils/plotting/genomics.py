@@ -447,7 +447,8 @@ def plot_task_stream(tasks: pd.DataFrame, *, ax: Axes | None = None, **kwargs) -
     check_columns(tasks, "tasks", ["worker", "thread", "task", "start", "stop"], func="plot_task_stream")
     ax = _axes(ax, (7, 2.5))
     height = kwargs.pop("height", 0.8)
-    colours = dict(zip(sorted(tasks["task"].unique()), plt.get_cmap("tab10").colors, strict=False))
+    names = sorted(tasks["task"].unique())
+    colours = {name: plt.get_cmap("tab10")(i % 10) for i, name in enumerate(names)}
     for name, group in tasks.groupby("task", sort=True):
         for lane, part in group.groupby("thread"):
             spans = list(zip(part["start"], part["stop"] - part["start"], strict=True))
@@ -498,7 +499,7 @@ def plot_worker_memory(memory: pd.DataFrame, *, ax: Axes | None = None, **kwargs
     names = [str(w).rsplit(":", 1)[-1] for w in memory["worker"]]
     ax.bar(names, memory["peak_mb"], label="peak", **kwargs)
     for i, limit in enumerate(memory["limit_mb"]):
-        ax.hlines(limit, i - 0.4, i + 0.4, color="tab:red", lw=2, label="memory limit" if i == 0 else None)
+        ax.hlines(limit, i - 0.4, i + 0.4, color="tab:red", lw=2, label="memory limit" if i == 0 else "_nolegend_")
     ax.set(xlabel="Worker (port)", ylabel="Peak resident memory (MB)", title=ax.get_title() or "Memory per worker")
     ax.set_ylim(0, max(memory["limit_mb"].max(), memory["peak_mb"].max()) * 1.15)
     ax.legend(fontsize="small", loc="lower right")

@@ -53,7 +53,14 @@ def test_read_plink_with_chunks_is_lazy_and_equals_the_in_memory_read(on_disk):
 
 @pytest.mark.parametrize(
     "func",
-    [variant_counts, genotype_counts, call_rate_per_sample, call_rate_per_variant, allele_frequencies, hwe_exact_pvalues],
+    [
+        variant_counts,
+        genotype_counts,
+        call_rate_per_sample,
+        call_rate_per_variant,
+        allele_frequencies,
+        hwe_exact_pvalues,
+    ],
 )
 def test_per_variant_and_per_sample_statistics_equal_in_memory(on_disk, func):
     _, memory, lazy, _ = on_disk

@@ -421,7 +421,9 @@ def test_bed_variant_bytes_equal_what_write_plink_writes(tmp_path):
     rng = np.random.default_rng(5)
     for n in (1, 4, 7, 10):  # every padding case
         g = rng.integers(-1, 3, (n, 9)).astype(np.int8)
-        variants = pd.DataFrame({"chrom": 1, "pos": np.arange(9) + 1, "id": [f"v{i}" for i in range(9)], "ref": "A", "alt": "G"})
+        variants = pd.DataFrame(
+            {"chrom": 1, "pos": np.arange(9) + 1, "id": [f"v{i}" for i in range(9)], "ref": "A", "alt": "G"}
+        )
         samples = pd.DataFrame({"id": [f"s{i}" for i in range(n)]})
         write_plink(tmp_path / f"ref{n}", g, variants, samples)
         expected = (tmp_path / f"ref{n}.bed").read_bytes()

@@ -153,3 +153,32 @@ def test_penalty_path_lines_are_the_tuning_table():
         np.testing.assert_allclose(line.get_xdata(), path["alpha"])
         np.testing.assert_allclose(line.get_ydata(), path["validation_r2"])
     assert ax.get_xscale() == "log"
+
+
+def test_task_stream_draws_one_lane_per_thread_and_one_bar_per_task():
+    from pmed_utils.plotting.genomics import plot_task_stream
+
+    tasks = pd.DataFrame(
+        {
+            "worker": ["tcp://h:1", "tcp://h:1", "tcp://h:2"],
+            "thread": [0, 0, 1],
+            "task": ["read_bed_chunk", "gwas_linear", "read_bed_chunk"],
+            "start": [0.0, 1.0, 0.5],
+            "stop": [1.0, 3.0, 1.5],
+        }
+    )
+    ax = plot_task_stream(tasks)
+    bars = [box for collection in ax.collections for box in collection.get_paths()]
+    assert len(bars) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1 / 0", "2 / 1"]
+    with pytest.raises(ValueError, match="tasks"):
+        plot_task_stream(tasks.drop(columns="stop"))
+
+
+def test_worker_memory_bars_and_limit_lines():
+    from pmed_utils.plotting.genomics import plot_worker_memory
+
+    memory = pd.DataFrame({"worker": ["tcp://h:1", "tcp://h:2"], "peak_mb": [300.0, 450.0], "limit_mb": [500.0, 500.0]})
+    ax = plot_worker_memory(memory)
+    assert [round(p.get_height()) for p in ax.patches] == [300, 450]
+    assert ax.collections[0].get_segments()[0][0][1] == 500.0  # the limit line
