@@ -20,9 +20,14 @@ from pmed_utils.datasets.medmnist import (
     medmnist_benchmark,
     medmnist_files,
 )
+from pmed_utils.datasets.stream import DEFAULT_DRIFTS, PatientStream, apply_scanner_shift, simulate_stream
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
+    "DEFAULT_DRIFTS",
+    "PatientStream",
+    "apply_scanner_shift",
+    "simulate_stream",
     "HAPMAP3_CITATION",
     "load_hapmap3",
     "MEDMNIST_CITATION",

@@ -25,6 +25,8 @@ from pmed_utils.evaluation._monitoring import (
     detection_delays,
     page_hinkley,
     rolling_auc,
+    run_update_strategy,
+    StrategyRun,
 )
 from pmed_utils.evaluation._risk import (
     r2_by_group,
@@ -56,6 +58,8 @@ from pmed_utils.evaluation._utility import (
 from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
+    "StrategyRun",
+    "run_update_strategy",
     "rolling_auc",
     "page_hinkley",
     "detection_delays",

@@ -8,6 +8,7 @@ detector against known drift points: its delay and its false alarms per year.
 
 from __future__ import annotations
 
+import copy
 import numbers
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from scipy import stats
 from pmed_utils.evaluation._calibration import _logit, _newton_logistic
 from pmed_utils.evaluation._checks import check_probabilities, check_scores
 from pmed_utils.evaluation._roc import _delong_components
+from pmed_utils.models.updating import UpdateStrategy
 from pmed_utils.results import Estimate
 from pmed_utils.validation import (
     Interval,
@@ -38,6 +40,8 @@ __all__ = [
     "detection_delays",
     "page_hinkley",
     "rolling_auc",
+    "run_update_strategy",
+    "StrategyRun",
 ]
 
 _LEVEL = Interval(numbers.Real, 0, 1, closed="neither")
@@ -605,3 +609,107 @@ def detection_delays(
     n_false = int((~used).sum())
     years = n_periods / periods_per_year
     return DetectionSummary(delays, n_false, n_false / years, years)
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    """An update strategy run over a stream: its predictions and its monthly scores.
+
+    Attributes
+    ----------
+    name : str
+        The strategy's name ("frozen", "recalibrated", "online", "refit").
+    predictions : ndarray of float, shape (n,)
+        Each patient's predicted risk, made before their outcome was known
+        (prequential: month ``m`` is predicted by the model updated through
+        month ``m − 1``).
+    by_month : pandas.DataFrame
+        One row per period: the columns of :func:`rolling_auc` and
+        :func:`calibration_by_period`.
+    n_updates : int
+        How many times the strategy changed its model.
+
+    Examples
+    --------
+    >>> from pmed_utils.models.updating import FrozenModel
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(600, 2)); y = (X[:, 0] + rng.normal(size=600) > 0).astype(int)
+    >>> run = run_update_strategy(FrozenModel().fit(X[:200], y[:200]), X[200:], y[200:], np.repeat([0, 1], 200))
+    >>> run.name, run.by_month["period"].tolist(), run.n_updates
+    ('frozen', [0, 1], 0)
+    """
+
+    name: str
+    predictions: np.ndarray
+    by_month: pd.DataFrame
+    n_updates: int
+
+
+@validate_params(
+    {
+        "strategy": [UpdateStrategy],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "period": ["array-like"],
+        "confidence": [_LEVEL],
+    }
+)
+def run_update_strategy(
+    strategy: UpdateStrategy, X: ArrayLike, y: ArrayLike, period: ArrayLike, *, confidence: float = 0.95
+) -> StrategyRun:
+    """Run a fitted update strategy over a stream, month by month, and score each month.
+
+    For each period in order: predict the period's patients with the
+    current model, then give the strategy their outcomes
+    (``strategy.update``). A copy of ``strategy`` is run; the one passed in
+    is left as it was.
+
+    Parameters
+    ----------
+    strategy : pmed_utils.models.updating.UpdateStrategy
+        A strategy already fitted on the development data.
+    X : array-like of float, shape (n, n_features)
+        The stream's features, in any order.
+    y : array-like of int, shape (n,)
+        Their outcomes.
+    period : array-like of int, shape (n,)
+        Each patient's period (month).
+    confidence : float, default 0.95
+        Coverage of the monthly intervals.
+
+    Returns
+    -------
+    StrategyRun
+        Predictions and monthly AUC and calibration.
+
+    Examples
+    --------
+    >>> from pmed_utils.models.updating import OnlineUpdating
+    >>> rng = np.random.default_rng(1)
+    >>> X = rng.normal(size=(900, 2)); y = (X[:, 0] + rng.normal(size=900) > 0).astype(int)
+    >>> run = run_update_strategy(OnlineUpdating().fit(X[:300], y[:300]), X[300:], y[300:], np.repeat([0, 1, 2], 200))
+    >>> run.n_updates, list(run.by_month.columns[:4])
+    (3, ['period', 'n', 'n_cases', 'auc'])
+    """
+    if not hasattr(strategy, "model_"):
+        raise ValueError(
+            "The 'strategy' parameter of run_update_strategy must be fitted on the development data first "
+            "(strategy.fit(X_dev, y_dev))."
+        )
+    labels = np.asarray(y).reshape(-1)
+    x = np.asarray(X, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"The 'X' parameter of run_update_strategy must be 2-D; got shape {x.shape}.")
+    check_same_length((x, "X"), (labels, "y"), func="run_update_strategy")
+    p, levels = _periods(period, len(labels), "run_update_strategy")
+    model = copy.deepcopy(strategy)
+    start = model.n_updates_
+    predictions = np.full(len(labels), np.nan)
+    for level in levels:
+        mask = p == level
+        predictions[mask] = model.predict_proba(x[mask])
+        model.update(x[mask], labels[mask])
+    auc = rolling_auc(labels, predictions, p, confidence=confidence)
+    cal = calibration_by_period(labels, predictions, p, confidence=confidence)
+    by_month = auc.merge(cal.drop(columns="n"), on="period")
+    return StrategyRun(model.name, predictions, by_month, model.n_updates_ - start)

@@ -9,6 +9,13 @@ from pmed_utils.models.features import (
     feature_extractor,
     fit_classical_models,
 )
+from pmed_utils.models.updating import (
+    FrozenModel,
+    FullRefit,
+    OnlineUpdating,
+    PeriodicRecalibration,
+    UpdateStrategy,
+)
 from pmed_utils.models.training import (
     TrainingHistory,
     TrainingTimeoutError,
@@ -17,6 +24,11 @@ from pmed_utils.models.training import (
 )
 
 __all__ = [
+    "FrozenModel",
+    "FullRefit",
+    "OnlineUpdating",
+    "PeriodicRecalibration",
+    "UpdateStrategy",
     "CVEnsemble",
     "TrainingHistory",
     "TrainingTimeoutError",
