@@ -23,6 +23,8 @@ from pmed_utils.evaluation._monitoring import (
     calibration_in_the_large,
     cusum,
     detection_delays,
+    evaluate_detectors,
+    mean_shift_by_period,
     page_hinkley,
     rolling_auc,
     run_update_strategy,
@@ -58,6 +60,8 @@ from pmed_utils.evaluation._utility import (
 from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
+    "evaluate_detectors",
+    "mean_shift_by_period",
     "StrategyRun",
     "run_update_strategy",
     "rolling_auc",

@@ -38,6 +38,8 @@ __all__ = [
     "calibration_in_the_large",
     "cusum",
     "detection_delays",
+    "evaluate_detectors",
+    "mean_shift_by_period",
     "page_hinkley",
     "rolling_auc",
     "run_update_strategy",
@@ -713,3 +715,154 @@ def run_update_strategy(
     cal = calibration_by_period(labels, predictions, p, confidence=confidence)
     by_month = auc.merge(cal.drop(columns="n"), on="period")
     return StrategyRun(model.name, predictions, by_month, model.n_updates_ - start)
+
+
+@validate_params(
+    {
+        "values": ["array-like"],
+        "period": ["array-like"],
+        "reference_mean": [numbers.Real],
+        "reference_sd": [Interval(numbers.Real, 0, None, closed="neither")],
+    }
+)
+def mean_shift_by_period(
+    values: ArrayLike, period: ArrayLike, *, reference_mean: float, reference_sd: float
+) -> pd.DataFrame:
+    """Each period's mean of an input (a risk factor, an image statistic, a score) against its reference.
+
+    ``z = (mean − reference_mean) / (reference_sd / sqrt(n))``: for patients
+    drawn from the reference population it is approximately standard
+    normal in every period, so it feeds :func:`cusum` with ``sigma=1``. This
+    is *data* drift monitoring: it needs no outcomes, so it can alarm in the
+    month the inputs change, before any label arrives.
+
+    Parameters
+    ----------
+    values : array-like of float, shape (n,)
+        The monitored input, one value per patient.
+    period : array-like of int or float, shape (n,)
+        Each patient's period.
+    reference_mean : float
+        Mean in the development data.
+    reference_sd : float > 0
+        Standard deviation in the development data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period: ``period``, ``n``, ``mean``, ``z``.
+
+    Examples
+    --------
+    >>> mean_shift_by_period([1, 3, 5, 7], [0, 0, 1, 1], reference_mean=2, reference_sd=2)
+       period  n  mean         z
+    0       0  2   2.0  0.000000
+    1       1  2   6.0  2.828427
+    """
+    v = check_finite(np.asarray(values, dtype=float).reshape(-1), "values", func="mean_shift_by_period")
+    check_same_length((v, "values"), (np.asarray(period).reshape(-1), "period"), func="mean_shift_by_period")
+    p, levels = _periods(period, len(v), "mean_shift_by_period")
+    rows = []
+    for level in levels:
+        x = v[p == level]
+        rows.append(
+            {
+                "period": level,
+                "n": len(x),
+                "mean": float(x.mean()),
+                "z": float((x.mean() - reference_mean) / (reference_sd / np.sqrt(len(x)))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@validate_params(
+    {
+        "statistics": ["dataframe"],
+        "drifts": ["array-like"],
+        "periods_per_year": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_delay": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "cusum_params": ["mapping", None],
+        "page_hinkley_params": ["mapping", None],
+    }
+)
+def evaluate_detectors(
+    statistics: pd.DataFrame,
+    drifts: ArrayLike,
+    *,
+    periods_per_year: float = 12,
+    max_delay: float | None = None,
+    cusum_params: dict | None = None,
+    page_hinkley_params: dict | None = None,
+) -> pd.DataFrame:
+    """Run CUSUM and Page–Hinkley on each monitored statistic and score them against the known drifts.
+
+    Each column of ``statistics`` is one standardized per-period statistic
+    (``oe_z`` from :func:`calibration_by_period`, ``z`` from
+    :func:`mean_shift_by_period`). Both detectors run on each column, and a
+    combined monitor per detector raises an alarm in a period when any of
+    its statistics does (row ``statistic = "any"``).
+
+    Parameters
+    ----------
+    statistics : pandas.DataFrame
+        Index: the periods, in order; columns: the monitored statistics.
+    drifts : array-like of float, shape (n_drifts,)
+        The first period of each known drift.
+    periods_per_year : float > 0, default 12
+        Periods in a year.
+    max_delay : float >= 0 or None, default None
+        See :func:`detection_delays`.
+    cusum_params : dict or None, default None
+        Keyword arguments of :func:`cusum` (default: ``target=None,
+        sigma=1.0``, i.e. the reference mean from the first months in use and
+        the theoretical standard deviation of a z statistic).
+    page_hinkley_params : dict or None, default None
+        Keyword arguments of :func:`page_hinkley`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (detector, statistic): ``detector``, ``statistic``,
+        ``alarms`` (list of periods), ``delay_<drift>`` for each drift (NaN =
+        missed), ``n_false_alarms`` and ``false_alarms_per_year``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=36); z[12:] += 4
+    >>> table = evaluate_detectors(pd.DataFrame({"z": z}), [12])
+    >>> table[["detector", "statistic", "delay_12"]].to_dict("records")[:2]
+    [{'detector': 'CUSUM', 'statistic': 'z', 'delay_12': 0.0}, {'detector': 'CUSUM', 'statistic': 'any', 'delay_12': 0.0}]
+    """
+    frame = statistics.sort_index()
+    values = frame.to_numpy(dtype=float)
+    if values.ndim != 2 or values.shape[1] == 0 or len(frame) == 0:
+        raise ValueError("The 'statistics' parameter of evaluate_detectors must have at least one column and one row.")
+    check_finite(values, "statistics", func="evaluate_detectors")
+    periods = frame.index.to_numpy()
+    d = np.asarray(drifts, dtype=float).reshape(-1)
+    detectors = {
+        "CUSUM": lambda x: cusum(x, **{"target": None, "sigma": 1.0, **(cusum_params or {})}, period=periods),
+        "Page–Hinkley": lambda x: page_hinkley(x, **(page_hinkley_params or {}), period=periods),
+    }
+    rows = []
+    for name, detect in detectors.items():
+        union: set = set()
+        results = []
+        for col in frame.columns:
+            alarms = detect(frame[col].to_numpy(dtype=float)).alarms
+            union.update(alarms.tolist())
+            results.append((str(col), np.asarray(alarms)))
+        results.append(("any", np.asarray(sorted(union))))
+        for col, alarms in results:
+            summary = detection_delays(
+                alarms, d, n_periods=len(frame), max_delay=max_delay, periods_per_year=periods_per_year
+            )
+            row = {"detector": name, "statistic": col, "alarms": alarms.tolist()}
+            for drift, delay in zip(summary.delays["drift"], summary.delays["delay"]):
+                row[f"delay_{drift}"] = delay
+            row["n_false_alarms"] = summary.n_false_alarms
+            row["false_alarms_per_year"] = summary.false_alarms_per_year
+            rows.append(row)
+    return pd.DataFrame(rows)

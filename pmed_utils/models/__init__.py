@@ -14,7 +14,9 @@ from pmed_utils.models.updating import (
     FullRefit,
     OnlineUpdating,
     PeriodicRecalibration,
+    UpdateScenario,
     UpdateStrategy,
+    make_update_scenario,
 )
 from pmed_utils.models.training import (
     TrainingHistory,
@@ -24,6 +26,8 @@ from pmed_utils.models.training import (
 )
 
 __all__ = [
+    "UpdateScenario",
+    "make_update_scenario",
     "FrozenModel",
     "FullRefit",
     "OnlineUpdating",

@@ -24,23 +24,38 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
+from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from pmed_utils.datasets.stream import PatientStream, simulate_stream
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
     check_binary_labels,
+    check_columns,
     check_covariates,
     check_same_length,
     validate_params,
 )
 
-__all__ = ["FrozenModel", "FullRefit", "OnlineUpdating", "PeriodicRecalibration", "UpdateStrategy"]
+__all__ = [
+    "FrozenModel",
+    "FullRefit",
+    "OnlineUpdating",
+    "PeriodicRecalibration",
+    "UpdateScenario",
+    "UpdateStrategy",
+    "make_update_scenario",
+]
 
 _C = Interval(numbers.Real, 0, None, closed="neither")
 _EVERY = Interval(numbers.Integral, 1, None, closed="left")
@@ -453,3 +468,171 @@ class FullRefit(_Monthly):
                 self.model_ = self._fit_model(xs, ys)
                 self.n_updates_ += 1
         return self
+
+
+@dataclass(frozen=True)
+class UpdateScenario:
+    """Everything the model-updating chapter needs: development data, a stream, the models' inputs.
+
+    Attributes
+    ----------
+    development : pandas.DataFrame
+        The development people (``split == "train"``) with an
+        ``image_score`` column (the image model's log-odds).
+    X_development : ndarray of float, shape (n_dev, n_features)
+        Their features (``feature_names``).
+    stream : pmed_utils.datasets.stream.PatientStream
+        The new patients month by month and the drift schedule (the truth).
+    features : pandas.DataFrame
+        The stream patients' features, aligned with ``stream.patients``,
+        with ``image_score`` computed on their (possibly shifted) images.
+    feature_names : list of str
+        Columns of ``features`` used by the risk model.
+    image_model : sklearn.pipeline.Pipeline
+        Pixels → PCA → logistic regression, fitted on the development images.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> people = pd.DataFrame({"prs": rng.normal(size=300), "bmi": rng.normal(27, 4, 300),
+    ...                        "split": ["train", "test"] * 150})
+    >>> people["disease"] = (people["prs"] + rng.normal(size=300) > 1).astype(int)
+    >>> images = (rng.random((300, 8, 8)) * 255).astype(np.uint8)
+    >>> sc = make_update_scenario(people, images, features=("prs", "bmi"), n_months=2,
+    ...                           patients_per_month=50, drifts=[], n_components=4)
+    >>> sc.features.shape, sc.feature_names
+    ((100, 3), ['prs', 'bmi', 'image_score'])
+    """
+
+    development: pd.DataFrame
+    X_development: np.ndarray
+    stream: PatientStream
+    features: pd.DataFrame
+    feature_names: list[str]
+    image_model: Pipeline
+
+    @property
+    def X(self) -> np.ndarray:
+        """The stream's feature matrix, shape (n_patients, n_features)."""
+        return self.features[self.feature_names].to_numpy(dtype=float)
+
+    @property
+    def y(self) -> np.ndarray:
+        """The stream's outcomes, shape (n_patients,)."""
+        return self.stream.patients["disease"].to_numpy()
+
+    @property
+    def month(self) -> np.ndarray:
+        """Each stream patient's month, shape (n_patients,)."""
+        return self.stream.patients["month"].to_numpy()
+
+
+def _pixels(images: np.ndarray) -> np.ndarray:
+    x = np.asarray(images, dtype=float)
+    if np.asarray(images).dtype.kind in "ui":
+        x = x / 255.0
+    return x.reshape(len(x), -1)
+
+
+@validate_params(
+    {
+        "people": ["dataframe"],
+        "images": ["array-like"],
+        "features": [list, tuple],
+        "n_months": [Interval(numbers.Integral, 1, None, closed="left")],
+        "patients_per_month": [Interval(numbers.Integral, 1, None, closed="left")],
+        "drifts": [list, tuple, None],
+        "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+)
+def make_update_scenario(
+    people: pd.DataFrame,
+    images: np.ndarray,
+    *,
+    features: Sequence[str] = ("prs", "bmi", "smoking", "age"),
+    n_months: int = 36,
+    patients_per_month: int = 300,
+    drifts: Sequence[Mapping[str, Any]] | None = None,
+    n_components: int = 20,
+    random_state: int | np.random.Generator | None = None,
+) -> UpdateScenario:
+    """Fit an image model on the development people and stream new patients from the held-out ones.
+
+    The people with ``split == "train"`` are the development data; the
+    image model (pixels → PCA → logistic regression; a light stand-in for
+    the book's CNN that is just as sensitive to a scanner change) is
+    fitted on their images, and its log-odds becomes the feature
+    ``image_score``. The people with ``split == "test"`` are the pool the
+    stream draws new patients from (:func:`pmed_utils.datasets.simulate_stream`),
+    so no development person arrives as a new patient.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        One row per simulated person with ``split``, ``disease`` and the
+        ``features`` columns (numeric), aligned with ``images``.
+    images : array-like of shape (n_people, height, width[, channels])
+        Each person's image (uint8 or float in [0, 1]).
+    features : sequence of str, default ("prs", "bmi", "smoking", "age")
+        Tabular columns of the risk model (``image_score`` is added).
+    n_months : int >= 1, default 36
+        Months of the stream.
+    patients_per_month : int >= 1, default 300
+        New patients a month.
+    drifts : list of dict or None, default None
+        The drift schedule (None: ``DEFAULT_DRIFTS``); see
+        :func:`pmed_utils.datasets.simulate_stream`.
+    n_components : int >= 1, default 20
+        Principal components of the image model.
+    random_state : int, numpy.random.Generator or None, default None
+        Seed for the stream.
+
+    Returns
+    -------
+    UpdateScenario
+        Development data, the stream and the features of both.
+    """
+    names = list(features)
+    check_columns(people, "people", ["split", "disease", *names], func="make_update_scenario")
+    pics = np.asarray(images)
+    if len(pics) != len(people) or pics.ndim < 3:
+        raise ValueError(
+            "The 'images' parameter of make_update_scenario must hold one image per person "
+            f"({len(people)}); got shape {pics.shape}."
+        )
+    split = people["split"].to_numpy()
+    dev_mask, pool_mask = split == "train", split == "test"
+    if dev_mask.sum() < 2 or pool_mask.sum() < 1:
+        raise ValueError(
+            "The 'people' parameter of make_update_scenario needs people with split 'train' (development) "
+            f"and 'test' (the stream's pool); got {int(dev_mask.sum())} and {int(pool_mask.sum())}."
+        )
+    development = people[dev_mask].reset_index(drop=True)
+    y_dev = check_binary_labels(development["disease"].to_numpy(), "people", func="make_update_scenario")
+    n_comp = int(min(n_components, dev_mask.sum() - 1, _pixels(pics[:1]).shape[1]))
+    image_model = make_pipeline(
+        PCA(n_components=n_comp, random_state=derive_seed(random_state)), LogisticRegression(max_iter=2000)
+    ).fit(_pixels(pics[dev_mask]), y_dev)
+    development["image_score"] = image_model.decision_function(_pixels(pics[dev_mask]))
+    pool = people[pool_mask].reset_index(drop=True)
+    stream = simulate_stream(
+        pool,
+        pics[pool_mask],
+        n_months=n_months,
+        patients_per_month=patients_per_month,
+        drifts=drifts,
+        random_state=random_state,
+    )
+    stream_features = stream.patients[names].reset_index(drop=True).astype(float)
+    stream_features["image_score"] = image_model.decision_function(_pixels(stream.images))
+    all_names = [*names, "image_score"]
+    return UpdateScenario(
+        development=development,
+        X_development=development[all_names].to_numpy(dtype=float),
+        stream=stream,
+        features=stream_features,
+        feature_names=all_names,
+        image_model=image_model,
+    )
