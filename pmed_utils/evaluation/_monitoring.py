@@ -336,7 +336,7 @@ def cusum(
     k: float = 0.5,
     h: float = 5.0,
     direction: str = "both",
-    n_reference: int = 3,
+    n_reference: int = 6,
     restart: str = "rebaseline",
     period: ArrayLike | None = None,
 ) -> DetectorResult:
@@ -376,7 +376,7 @@ def cusum(
         Decision threshold, in units of ``sigma``.
     direction : {"both", "up", "down"}, default "both"
         Which shifts raise an alarm.
-    n_reference : int >= 2, default 3
+    n_reference : int >= 2, default 6
         Length of each warm-up used to (re-)estimate the reference.
     restart : {"rebaseline", "reset"}, default "rebaseline"
         What happens after an alarm (see above).
@@ -833,7 +833,7 @@ def evaluate_detectors(
     >>> z = rng.normal(size=36); z[12:] += 4
     >>> table = evaluate_detectors(pd.DataFrame({"z": z}), [12])
     >>> table[["detector", "statistic", "delay_12"]].to_dict("records")[:2]
-    [{'detector': 'CUSUM', 'statistic': 'z', 'delay_12': 0.0}, {'detector': 'CUSUM', 'statistic': 'any', 'delay_12': 0.0}]
+    [{'detector': 'CUSUM', 'statistic': 'z', 'delay_12': 2.0}, {'detector': 'CUSUM', 'statistic': 'any', 'delay_12': 2.0}]
     """
     frame = statistics.sort_index()
     values = frame.to_numpy(dtype=float)
