@@ -11,6 +11,7 @@ from pmed_utils.datasets._base import (
     verify_md5,
 )
 from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
+from pmed_utils.datasets.linked import IMAGE_DATASETS, LinkedCohort, make_linked_cohort
 from pmed_utils.datasets.medmnist import (
     MEDMNIST_CITATION,
     DatasetCard,
@@ -30,6 +31,9 @@ __all__ = [
     "simulate_stream",
     "HAPMAP3_CITATION",
     "load_hapmap3",
+    "IMAGE_DATASETS",
+    "LinkedCohort",
+    "make_linked_cohort",
     "MEDMNIST_CITATION",
     "DatasetCard",
     "MedMNISTData",
