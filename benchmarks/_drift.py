@@ -4,12 +4,11 @@ Runnable alone (``python benchmarks/_drift.py`` prints the markdown section);
 ``benchmarks/fusion.py`` appends :func:`drift_section` to
 ``benchmarks/results/fusion.md``.
 
-Scenario (per seed): development people and a pool of new people (the linked
-cohort's train and test splits when ``pmed_utils.datasets.linked`` is
-available, otherwise simulated people paired with PneumoniaMNIST images by
-disease status), an image model (PCA + logistic regression on the pixels)
-and a logistic risk model (tabular factors + image log-odds) fitted on the
-development people; then 36 months × 300 patients from
+Scenario (per seed): the linked cohort (``make_linked_cohort``, 3000 people,
+PneumoniaMNIST; a simulated stand-in when that module is absent): an image
+model (PCA + logistic regression on the pixels) fitted on the training
+people, a logistic risk model (PRS, BMI, smoking, age + image log-odds) on
+the validation people, and the test people as the pool of new patients; 36 months × 300 patients from
 :func:`pmed_utils.datasets.simulate_stream` with its default drifts
 (prevalence odds × 2 at month 9, a scanner change at month 18, BMI +0.8 SD
 at month 27). Monitored statistics, each a per-month z: observed − expected
@@ -72,9 +71,7 @@ def _people(seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     except ImportError:
         return _simulated_people(seed)
     cohort = make_linked_cohort(random_state=seed)
-    people = cohort.people.copy()
-    people["split"] = people["split"].replace({"validation": "train"})
-    return people, cohort.images
+    return cohort.people, cohort.images
 
 
 def drift_scenario(seed: int) -> UpdateScenario:

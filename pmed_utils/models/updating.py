@@ -477,7 +477,8 @@ class UpdateScenario:
     Attributes
     ----------
     development : pandas.DataFrame
-        The development people (``split == "train"``) with an
+        The risk model's development people (``split == "validation"``, or
+        ``"train"`` when there is no validation split) with an
         ``image_score`` column (the image model's log-odds).
     X_development : ndarray of float, shape (n_dev, n_features)
         Their features (``feature_names``).
@@ -560,13 +561,16 @@ def make_update_scenario(
 ) -> UpdateScenario:
     """Fit an image model on the development people and stream new patients from the held-out ones.
 
-    The people with ``split == "train"`` are the development data; the
-    image model (pixels → PCA → logistic regression; a light stand-in for
-    the book's CNN that is just as sensitive to a scanner change) is
-    fitted on their images, and its log-odds becomes the feature
-    ``image_score``. The people with ``split == "test"`` are the pool the
-    stream draws new patients from (:func:`pmed_utils.datasets.simulate_stream`),
-    so no development person arrives as a new patient.
+    The image model (pixels → PCA → logistic regression; a light stand-in
+    for the book's CNN that is just as sensitive to a scanner change) is
+    fitted on the images of the people with ``split == "train"``; its
+    log-odds becomes the feature ``image_score``. The risk model's
+    development people are those with ``split == "validation"`` (if any,
+    else the training people): in the linked cohort the PRS was fitted on
+    the training people, so it is optimistic there. The people with
+    ``split == "test"`` are the pool the stream draws new patients from
+    (:func:`pmed_utils.datasets.simulate_stream`), so no development person
+    arrives as a new patient.
 
     Parameters
     ----------
@@ -603,18 +607,19 @@ def make_update_scenario(
             f"({len(people)}); got shape {pics.shape}."
         )
     split = people["split"].to_numpy()
-    dev_mask, pool_mask = split == "train", split == "test"
-    if dev_mask.sum() < 2 or pool_mask.sum() < 1:
+    image_mask, pool_mask = split == "train", split == "test"
+    dev_mask = split == "validation" if (split == "validation").any() else image_mask
+    if image_mask.sum() < 2 or pool_mask.sum() < 1:
         raise ValueError(
             "The 'people' parameter of make_update_scenario needs people with split 'train' (development) "
-            f"and 'test' (the stream's pool); got {int(dev_mask.sum())} and {int(pool_mask.sum())}."
+            f"and 'test' (the stream's pool); got {int(image_mask.sum())} and {int(pool_mask.sum())}."
         )
-    development = people[dev_mask].reset_index(drop=True)
-    y_dev = check_binary_labels(development["disease"].to_numpy(), "people", func="make_update_scenario")
-    n_comp = int(min(n_components, dev_mask.sum() - 1, _pixels(pics[:1]).shape[1]))
+    y_img = check_binary_labels(people["disease"].to_numpy()[image_mask], "people", func="make_update_scenario")
+    n_comp = int(min(n_components, image_mask.sum() - 1, _pixels(pics[:1]).shape[1]))
     image_model = make_pipeline(
         PCA(n_components=n_comp, random_state=derive_seed(random_state)), LogisticRegression(max_iter=2000)
-    ).fit(_pixels(pics[dev_mask]), y_dev)
+    ).fit(_pixels(pics[image_mask]), y_img)
+    development = people[dev_mask].reset_index(drop=True)
     development["image_score"] = image_model.decision_function(_pixels(pics[dev_mask]))
     pool = people[pool_mask].reset_index(drop=True)
     stream = simulate_stream(
