@@ -282,6 +282,8 @@ class DetectorResult:
         The decision threshold (``h`` or ``lambda``).
     params : dict
         The detector's parameters, for tables.
+    periods : ndarray, shape (n,)
+        The period of every observation (its position when none was given).
 
     Examples
     --------
@@ -296,6 +298,7 @@ class DetectorResult:
     alarms: np.ndarray
     threshold: float
     params: dict = field(default_factory=dict)
+    periods: np.ndarray = field(default_factory=lambda: np.array([]))
 
     @property
     def n_alarms(self) -> int:
@@ -422,7 +425,7 @@ def cusum(
     index = np.asarray(alarms, dtype=int)
     params = {"target": target, "sigma": sigma, "k": k, "h": h, "direction": direction}
     params.update(n_reference=n_reference, restart=restart)
-    return DetectorResult("CUSUM", stat, index, periods[index], float(h), params)
+    return DetectorResult("CUSUM", stat, index, periods[index], float(h), params, periods)
 
 
 @validate_params(
@@ -502,7 +505,7 @@ def page_hinkley(
             up = down = low_up = low_down = 0.0
     index = np.asarray(alarms, dtype=int)
     params = {"delta": delta, "threshold": threshold, "direction": direction, "min_samples": min_samples}
-    return DetectorResult("Page–Hinkley", stat, index, periods[index], float(threshold), params)
+    return DetectorResult("Page–Hinkley", stat, index, periods[index], float(threshold), params, periods)
 
 
 @dataclass(frozen=True)
