@@ -37,7 +37,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from pmed_utils.datasets.stream import PatientStream, simulate_stream
-from pmed_utils.reproducibility import derive_seed
+from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import (
     Interval,
     check_binary_labels,
@@ -477,8 +477,8 @@ class UpdateScenario:
     Attributes
     ----------
     development : pandas.DataFrame
-        The risk model's development people (``split == "validation"``, or
-        ``"train"`` when there is no validation split) with an
+        The risk model's development people (half of those not in the
+        ``"train"`` split) with an
         ``image_score`` column (the image model's log-odds).
     X_development : ndarray of float, shape (n_dev, n_features)
         Their features (``feature_names``).
@@ -564,13 +564,17 @@ def make_update_scenario(
     The image model (pixels → PCA → logistic regression; a light stand-in
     for the book's CNN that is just as sensitive to a scanner change) is
     fitted on the images of the people with ``split == "train"``; its
-    log-odds becomes the feature ``image_score``. The risk model's
-    development people are those with ``split == "validation"`` (if any,
-    else the training people): in the linked cohort the PRS was fitted on
-    the training people, so it is optimistic there. The people with
-    ``split == "test"`` are the pool the stream draws new patients from
-    (:func:`pmed_utils.datasets.simulate_stream`), so no development person
-    arrives as a new patient.
+    log-odds becomes the feature ``image_score``. The other people (the
+    linked cohort's validation and test people, on whom the PRS was not
+    fitted) are split in half within each disease class: one half is the
+    risk model's development data, the other the pool the stream draws new
+    patients from (:func:`pmed_utils.datasets.simulate_stream`), so no
+    development person arrives as a new patient and both halves hold images
+    of both MedMNIST splits (PneumoniaMNIST's test images look more like
+    pneumonia to a model trained on its training images than its validation
+    images do: a shift of its own, which a split by MedMNIST split would
+    mix into the simulated drifts). Within a MedMNIST split an image can
+    serve people of both halves (the linked cohort's image reuse).
 
     Parameters
     ----------
@@ -591,7 +595,7 @@ def make_update_scenario(
     n_components : int >= 1, default 20
         Principal components of the image model.
     random_state : int, numpy.random.Generator or None, default None
-        Seed for the stream.
+        Seed for the development/pool split and the stream.
 
     Returns
     -------
@@ -607,13 +611,21 @@ def make_update_scenario(
             f"({len(people)}); got shape {pics.shape}."
         )
     split = people["split"].to_numpy()
-    image_mask, pool_mask = split == "train", split == "test"
-    dev_mask = split == "validation" if (split == "validation").any() else image_mask
-    if image_mask.sum() < 2 or pool_mask.sum() < 1:
+    image_mask, held_out = split == "train", split != "train"
+    if image_mask.sum() < 2 or held_out.sum() < 2:
         raise ValueError(
-            "The 'people' parameter of make_update_scenario needs people with split 'train' (development) "
-            f"and 'test' (the stream's pool); got {int(image_mask.sum())} and {int(pool_mask.sum())}."
+            "The 'people' parameter of make_update_scenario needs people with split 'train' (for the image "
+            f"model) and others (development and the stream's pool); got {int(image_mask.sum())} and "
+            f"{int(held_out.sum())}."
         )
+    # The held-out people, split in half within each disease class: development and pool.
+    rng = check_random_state(random_state, func="make_update_scenario")
+    dev_mask = np.zeros(len(people), dtype=bool)
+    disease = people["disease"].to_numpy()
+    for cls in np.unique(disease[held_out]):
+        rows = rng.permutation(np.flatnonzero(held_out & (disease == cls)))
+        dev_mask[rows[: len(rows) // 2]] = True
+    pool_mask = held_out & ~dev_mask
     y_img = check_binary_labels(people["disease"].to_numpy()[image_mask], "people", func="make_update_scenario")
     n_comp = int(min(n_components, image_mask.sum() - 1, _pixels(pics[:1]).shape[1]))
     image_model = make_pipeline(
@@ -628,7 +640,7 @@ def make_update_scenario(
         n_months=n_months,
         patients_per_month=patients_per_month,
         drifts=drifts,
-        random_state=random_state,
+        random_state=rng,
     )
     stream_features = stream.patients[names].reset_index(drop=True).astype(float)
     stream_features["image_score"] = image_model.decision_function(_pixels(stream.images))

@@ -95,9 +95,14 @@ def test_make_update_scenario_keeps_development_people_out_of_the_stream():
         random_state=0,
     )
     assert set(sc.stream.patients["split"]) == {"test"}
-    assert sc.X.shape == (120, 3) and sc.X_development.shape == (200, 3)
+    dev_ids = set(sc.development["person_id"])
+    assert not dev_ids & set(sc.stream.patients["person_id"])
+    assert set(sc.development["split"]) == {"test"}
+    assert sc.X.shape == (120, 3) and sc.X_development.shape == (100, 3)
     assert sc.month.tolist() == np.repeat([0, 1, 2], 40).tolist()
     with pytest.raises(ValueError, match="one image per person"):
         make_update_scenario(people, images[:5], features=("prs",), drifts=[])
     with pytest.raises(ValueError, match="split"):
         make_update_scenario(people.assign(split="train"), images, features=("prs",), drifts=[])
+    with pytest.raises(ValueError, match="bmi"):
+        make_update_scenario(people.drop(columns="bmi"), images, features=("prs", "bmi"), drifts=[])
