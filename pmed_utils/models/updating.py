@@ -601,6 +601,18 @@ def make_update_scenario(
     -------
     UpdateScenario
         Development data, the stream and the features of both.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> people = pd.DataFrame({"prs": rng.normal(size=300), "split": ["train", "test"] * 150})
+    >>> people["disease"] = (people["prs"] + rng.normal(size=300) > 1).astype(int)
+    >>> images = (rng.random((300, 8, 8)) * 255).astype(np.uint8)
+    >>> sc = make_update_scenario(people, images, features=("prs",), n_months=3,
+    ...                           patients_per_month=20, drifts=[], n_components=4, random_state=0)
+    >>> bool(len(sc.development) + sc.stream.patients["pool_index"].max() < 150), sc.X.shape
+    (True, (60, 2))
     """
     names = list(features)
     check_columns(people, "people", ["split", "disease", *names], func="make_update_scenario")
