@@ -68,6 +68,7 @@ __all__ = [
     "fit_early_fusion",
     "fit_fused_risk_model",
     "fit_intermediate_fusion",
+    "fusion_scores",
     "optimal_log_odds_combination",
     "truth_ceiling",
 ]
@@ -987,3 +988,73 @@ def fit_intermediate_fusion(
     table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
     fused.history = table
     return fused
+
+
+@validate_params(
+    {
+        "linked": [LinkedCohort],
+        "model": [FusedRiskModel],
+        "early": [EarlyFusion, None],
+        "intermediate": [IntermediateFusion, None],
+        "split": ["str"],
+    }
+)
+def fusion_scores(
+    linked: LinkedCohort,
+    model: FusedRiskModel,
+    early: EarlyFusion | None = None,
+    intermediate: IntermediateFusion | None = None,
+    split: str = "test",
+) -> pd.DataFrame:
+    """Every single-modality and fused probability for the people of one split, side by side.
+
+    Parameters
+    ----------
+    linked : LinkedCohort
+        The cohort the models were fitted on.
+    model : FusedRiskModel
+        From :func:`fit_fused_risk_model`.
+    early : EarlyFusion, optional
+        From :func:`fit_early_fusion`; its column is left out when None.
+    intermediate : IntermediateFusion, optional
+        From :func:`fit_intermediate_fusion`; its column is left out when None.
+    split : {"train", "validation", "test"}, default "test"
+        Whose scores.
+
+    Returns
+    -------
+    DataFrame
+        One row per person of the split (index of ``linked.people``): disease;
+        single modalities prs (the standardized score itself), clinical
+        (sex, age, bmi, smoking), genomic (PRS + PCs + clinical), image
+        (calibrated CNN); fusions late (stacked), optimal (log-odds sum with
+        prior correction), early, intermediate; references truth (P(D |
+        genetic value, environment)) and ceiling (truth fused with the image
+        by the log-odds sum).
+
+    Examples
+    --------
+    >>> from pmed_utils.datasets import make_linked_cohort
+    >>> linked = make_linked_cohort(200, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
+    >>> model = fit_fused_risk_model(linked, epochs=1, filters=(4,))
+    >>> fusion_scores(linked, model).columns.tolist()
+    ['disease', 'prs', 'clinical', 'genomic', 'image', 'late', 'optimal', 'truth', 'ceiling']
+    """
+    rows = linked.index(split)
+    people, images = linked.people.iloc[rows], linked.images[rows]
+    single = model.modality_proba(people, images)
+    out = pd.DataFrame({"disease": people["disease"].to_numpy().astype(int)}, index=people.index)
+    out["prs"] = people["prs"].to_numpy(float)
+    out["clinical"] = single["clinical"]
+    out["genomic"] = single["genomic"]
+    out["image"] = single["image"]
+    out["late"] = model.predict_proba(people, images)
+    out["optimal"] = optimal_log_odds_combination(single["genomic"], single["image"], model.prior)
+    if early is not None:
+        out["early"] = early.predict_proba(people, images)
+    if intermediate is not None:
+        out["intermediate"] = intermediate.predict_proba(people, images)
+    truth = linked.truth_risk()[rows]
+    out["truth"] = truth
+    out["ceiling"] = optimal_log_odds_combination(truth, single["image"], model.prior)
+    return out
