@@ -174,12 +174,14 @@ class LinkedCohort:
 
         Examples
         --------
-        >>> linked = make_linked_cohort(300, n_chromosomes=1, segment_length=2e5, n_causal=30, random_state=0)
+        >>> linked = make_linked_cohort(150, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
         >>> sum(len(linked.index(s)) for s in SPLITS) == len(linked.people)
         True
         """
         if split not in SPLITS:
-            raise ValueError(f"The 'split' parameter of LinkedCohort.index must be one of {list(SPLITS)}; got {split!r}.")
+            raise ValueError(
+                f"The 'split' parameter of LinkedCohort.index must be one of {list(SPLITS)}; got {split!r}."
+            )
         return np.flatnonzero(self.people["split"].to_numpy() == split)
 
     def truth_risk(self) -> np.ndarray:
@@ -196,7 +198,7 @@ class LinkedCohort:
 
         Examples
         --------
-        >>> linked = make_linked_cohort(300, n_chromosomes=1, segment_length=2e5, n_causal=30, random_state=0)
+        >>> linked = make_linked_cohort(150, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
         >>> risk = linked.truth_risk()
         >>> risk.shape == (len(linked.people),), bool(((risk > 0) & (risk < 1)).all())
         (True, True)
@@ -331,7 +333,9 @@ def make_linked_cohort(
     )
     weights = np.zeros(g.shape[1])
     weights[keep] = ct.weights
-    frequencies = np.clip(np.where(g[train] >= 0, g[train], 0).sum(0) / (2 * np.maximum((g[train] >= 0).sum(0), 1)), 0, 1)
+    frequencies = np.clip(
+        np.where(g[train] >= 0, g[train], 0).sum(0) / (2 * np.maximum((g[train] >= 0).sum(0), 1)), 0, 1
+    )
     raw = polygenic_score(g, weights, frequencies=frequencies)
     center, scale = float(raw[train].mean()), float(raw[train].std())
     scale = scale if scale > 0 else 1.0

@@ -8,7 +8,9 @@ from pmed_utils.plotting.fusion import plot_contributions, plot_fusion_aucs
 
 
 def test_fusion_aucs_one_row_per_model_and_reference_lines():
-    t = pd.DataFrame({"model": ["a", "b", "c"], "auc": [0.6, 0.8, 0.9], "low": [0.5, 0.7, 0.85], "high": [0.7, 0.9, 0.95]})
+    t = pd.DataFrame(
+        {"model": ["a", "b", "c"], "auc": [0.6, 0.8, 0.9], "low": [0.5, 0.7, 0.85], "high": [0.7, 0.9, 0.95]}
+    )
     ax = plot_fusion_aucs(t, references={"optimal": 0.91, "ceiling": 0.95})
     assert [tick.get_text() for tick in ax.get_yticklabels()] == ["a", "b", "c"]
     assert len(ax.get_lines()) >= 2
