@@ -2,6 +2,19 @@
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
 from pmed_utils.models.ensemble import CVEnsemble, train_cv_ensemble
+from pmed_utils.models.fusion import (
+    EarlyFusion,
+    FusedRiskModel,
+    IntermediateFusion,
+    MissingModalityError,
+    MissingModalityWarning,
+    fit_early_fusion,
+    fit_fused_risk_model,
+    fit_intermediate_fusion,
+    fusion_scores,
+    optimal_log_odds_combination,
+    truth_ceiling,
+)
 from pmed_utils.models.features import (
     classical_models,
     compare_feature_models,
@@ -33,6 +46,17 @@ __all__ = [
     "OnlineUpdating",
     "PeriodicRecalibration",
     "UpdateStrategy",
+    "EarlyFusion",
+    "FusedRiskModel",
+    "IntermediateFusion",
+    "MissingModalityError",
+    "MissingModalityWarning",
+    "fit_early_fusion",
+    "fit_fused_risk_model",
+    "fit_intermediate_fusion",
+    "fusion_scores",
+    "optimal_log_odds_combination",
+    "truth_ceiling",
     "CVEnsemble",
     "TrainingHistory",
     "TrainingTimeoutError",
