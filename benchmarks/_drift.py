@@ -109,7 +109,7 @@ def drift_section(seeds=(0, 1, 2)) -> str:
     """The markdown section: each detector's delay per drift and false alarms per simulated year."""
     table = drift_table(seeds)
     drifts = [c for c in table.columns if c.startswith("delay_")]
-    kinds = dict(zip(drifts, ("prevalence", "scanner", "environment (BMI)")))
+    kinds = dict(zip(drifts, ("prevalence", "scanner", "environment (BMI)"), strict=False))
     lines = [
         "## Drift detection on the simulated stream",
         "",
@@ -119,7 +119,8 @@ def drift_section(seeds=(0, 1, 2)) -> str:
         "Detectors restart on the new normal after each alarm. "
         f"Goal: every drift within {GOAL_DELAY} months, ≤ {GOAL_FALSE_PER_YEAR:g} false alarm a simulated year.",
         "",
-        "| seed | detector | statistic | " + " | ".join(f"delay @ {c.removeprefix('delay_')}" for c in drifts)
+        "| seed | detector | statistic | "
+        + " | ".join(f"delay @ {c.removeprefix('delay_')}" for c in drifts)
         + " | false alarms / year |",
         "|---|---|---|" + "---|" * len(drifts) + "---|",
     ]

@@ -119,14 +119,16 @@ def _check_drifts(drifts: Sequence[Mapping[str, Any]], n_months: int, columns: p
                 f"missing {sorted(missing)}."
             )
         month, ramp = drift["month"], drift.get("ramp", 0)
-        if not isinstance(month, numbers.Integral) or not 0 <= month < n_months:
+        if not isinstance(month, numbers.Integral) or not 0 <= int(month) < n_months:
             raise ValueError(
                 f"The 'drifts' parameter of simulate_stream: item {i} has month {month!r}; "
                 f"expected an int in [0, {n_months - 1}]."
             )
-        if not isinstance(ramp, numbers.Integral) or ramp < 0:
-            raise ValueError(f"The 'drifts' parameter of simulate_stream: item {i} has ramp {ramp!r}; expected an int >= 0.")
-        if kind == "prevalence" and not (isinstance(drift["odds_ratio"], numbers.Real) and drift["odds_ratio"] > 0):
+        if not isinstance(ramp, numbers.Integral) or int(ramp) < 0:
+            raise ValueError(
+                f"The 'drifts' parameter of simulate_stream: item {i} has ramp {ramp!r}; expected an int >= 0."
+            )
+        if kind == "prevalence" and not (isinstance(drift["odds_ratio"], numbers.Real) and float(drift["odds_ratio"]) > 0):
             raise ValueError(f"The 'drifts' parameter of simulate_stream: item {i} needs odds_ratio > 0.")
         if kind == "environment" and drift["column"] not in columns:
             raise ValueError(

@@ -863,7 +863,7 @@ def evaluate_detectors(
                 alarms, d, n_periods=len(frame), max_delay=max_delay, periods_per_year=periods_per_year
             )
             row = {"detector": name, "statistic": col, "alarms": alarms.tolist()}
-            for drift, delay in zip(summary.delays["drift"], summary.delays["delay"]):
+            for drift, delay in zip(summary.delays["drift"], summary.delays["delay"], strict=True):
                 row[f"delay_{drift}"] = delay
             row["n_false_alarms"] = summary.n_false_alarms
             row["false_alarms_per_year"] = summary.false_alarms_per_year

@@ -26,7 +26,7 @@ import copy
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -113,6 +113,10 @@ class UpdateStrategy:
         check_same_length((x, "X"), (labels, "y"), func=func)
         return x, labels
 
+    def _check_xy(self, X: ArrayLike, y: ArrayLike, method: str) -> tuple[np.ndarray, np.ndarray]:
+        x, labels = self._check(X, y, method)
+        return x, cast(np.ndarray, labels)
+
     def _fit_model(self, x: np.ndarray, y: np.ndarray) -> LogisticRegression:
         return LogisticRegression(C=self.C, max_iter=1000).fit(self.scaler_.transform(x), y)
 
@@ -131,7 +135,7 @@ class UpdateStrategy:
         UpdateStrategy
             ``self``, fitted.
         """
-        x, labels = self._check(X, y, "fit")
+        x, labels = self._check_xy(X, y, "fit")
         if labels.min() == labels.max():
             raise ValueError(f"The 'y' parameter of {type(self).__name__}.fit must hold both classes.")
         self.scaler_ = StandardScaler().fit(x)
@@ -283,7 +287,7 @@ class PeriodicRecalibration(_Monthly):
             ``self``.
         """
         super().update(X, y)
-        x, labels = self._check(X, y, "update")
+        x, labels = self._check_xy(X, y, "update")
         self._remember(x, labels)
         if len(self.months_) % self.every == 0:
             xs, ys = self._recent(self.window)
@@ -383,7 +387,7 @@ class OnlineUpdating(UpdateStrategy):
             ``self``.
         """
         super().update(X, y)
-        x, labels = self._check(X, y, "update")
+        x, labels = self._check_xy(X, y, "update")
         z = self.scaler_.transform(x)
         for _ in range(self.n_passes):
             self.model_.partial_fit(z, labels)
@@ -438,7 +442,7 @@ class FullRefit(_Monthly):
             ``self``, fitted.
         """
         super().fit(X, y)
-        self.development_ = self._check(X, y, "fit")
+        self.development_ = self._check_xy(X, y, "fit")
         return self
 
     def update(self, X: ArrayLike, y: ArrayLike) -> FullRefit:
@@ -457,7 +461,7 @@ class FullRefit(_Monthly):
             ``self``.
         """
         super().update(X, y)
-        x, labels = self._check(X, y, "update")
+        x, labels = self._check_xy(X, y, "update")
         self._remember(x, labels)
         if len(self.months_) % self.every == 0:
             xs, ys = self._recent(self.window)
@@ -655,7 +659,7 @@ def make_update_scenario(
         random_state=rng,
     )
     stream_features = stream.patients[names].reset_index(drop=True).astype(float)
-    stream_features["image_score"] = image_model.decision_function(_pixels(stream.images))
+    stream_features["image_score"] = image_model.decision_function(_pixels(cast(np.ndarray, stream.images)))
     all_names = [*names, "image_score"]
     return UpdateScenario(
         development=development,

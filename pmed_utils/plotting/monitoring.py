@@ -37,12 +37,18 @@ def _draw_drifts(ax: Axes, drifts: pd.DataFrame | np.ndarray | list | None) -> N
     else:
         months = np.asarray(drifts).reshape(-1)
         kinds = [""] * len(months)
-    for i, (month, kind) in enumerate(zip(months, kinds)):
+    for i, (month, kind) in enumerate(zip(months, kinds, strict=True)):
         ax.axvline(month - 0.5, color="tab:red", ls=":", lw=1.2, label="known drift" if i == 0 else None)
         if kind:
             ax.annotate(
-                kind, (month - 0.5, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                textcoords="offset points", va="top", fontsize="x-small", color="tab:red",
+                kind,
+                (month - 0.5, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                va="top",
+                fontsize="x-small",
+                color="tab:red",
             )
 
 
@@ -110,12 +116,15 @@ def plot_over_time(
     (line,) = ax.plot(x, table[column].to_numpy(dtype=float), **kwargs)
     if band and {f"{column}_low", f"{column}_high"} <= set(table.columns):
         ax.fill_between(
-            x, table[f"{column}_low"].to_numpy(dtype=float), table[f"{column}_high"].to_numpy(dtype=float),
-            color=line.get_color(), alpha=0.15, lw=0,
+            x,
+            table[f"{column}_low"].to_numpy(dtype=float),
+            table[f"{column}_high"].to_numpy(dtype=float),
+            color=line.get_color(),
+            alpha=0.15,
+            lw=0,
         )
-    if column in ("citl", "oe_z") and not any(getattr(h, "_pmed_zero", False) for h in ax.lines):
-        zero = ax.axhline(0, color="grey", lw=0.8)
-        zero._pmed_zero = True
+    if column in ("citl", "oe_z") and not any(h.get_gid() == "pmed-zero" for h in ax.lines):
+        ax.axhline(0, color="grey", lw=0.8, gid="pmed-zero")
     if not ax.get_legend_handles_labels()[1].count("known drift"):
         _draw_drifts(ax, drifts)
     ax.set(xlabel="Month", ylabel=_LABELS.get(column, column))
@@ -176,8 +185,13 @@ def plot_detector(
     ax.step(x, result.statistic, **kwargs)
     ax.axhline(result.threshold, color="grey", ls="--", lw=1, label="threshold")
     ax.scatter(
-        x[result.alarm_index], result.statistic[result.alarm_index], marker="v", s=60,
-        color="black", zorder=3, label="alarm",
+        x[result.alarm_index],
+        result.statistic[result.alarm_index],
+        marker="v",
+        s=60,
+        color="black",
+        zorder=3,
+        label="alarm",
     )
     _draw_drifts(ax, drifts)
     ax.set(xlabel="Month", ylabel="Decision statistic", title=ax.get_title() or result.method)

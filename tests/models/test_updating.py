@@ -91,7 +91,13 @@ def test_make_update_scenario_keeps_development_people_out_of_the_stream():
     people["person_id"] = np.arange(n)
     images = (rng.random((n, 6, 6)) * 255).astype(np.uint8)
     sc = make_update_scenario(
-        people, images, features=("prs", "bmi"), n_months=3, patients_per_month=40, drifts=[], n_components=3,
+        people,
+        images,
+        features=("prs", "bmi"),
+        n_months=3,
+        patients_per_month=40,
+        drifts=[],
+        n_components=3,
         random_state=0,
     )
     assert set(sc.stream.patients["split"]) == {"test"}
