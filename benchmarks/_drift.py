@@ -139,7 +139,7 @@ def drift_section(seeds=(0, 1, 2)) -> str:
         met = found and worst_false <= GOAL_FALSE_PER_YEAR
         lines.append(
             f"- {detector} (any statistic): longest delay "
-            f"{'missed' if np.isnan(delays).any() else f'{np.nanmax(delays):.0f} months'}, "
+            f"{'missed' if np.isnan(delays).any() else f'{np.nanmax(delays):.0f} month(s)'}, "
             f"at most {worst_false:.2f} false alarms a year over seeds {list(seeds)}: "
             f"goal {'met' if met else 'NOT met'}."
         )
