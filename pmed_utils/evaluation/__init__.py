@@ -16,6 +16,20 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
+from pmed_utils.evaluation._monitoring import (
+    DetectionSummary,
+    DetectorResult,
+    calibration_by_period,
+    calibration_in_the_large,
+    cusum,
+    detection_delays,
+    evaluate_detectors,
+    mean_shift_by_period,
+    page_hinkley,
+    rolling_auc,
+    run_update_strategy,
+    StrategyRun,
+)
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -46,6 +60,18 @@ from pmed_utils.evaluation._utility import (
 from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
+    "evaluate_detectors",
+    "mean_shift_by_period",
+    "StrategyRun",
+    "run_update_strategy",
+    "rolling_auc",
+    "page_hinkley",
+    "detection_delays",
+    "cusum",
+    "calibration_in_the_large",
+    "calibration_by_period",
+    "DetectorResult",
+    "DetectionSummary",
     "DEFAULT_THRESHOLDS",
     "CVResult",
     "CalibrationFit",

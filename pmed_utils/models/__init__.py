@@ -2,12 +2,34 @@
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
 from pmed_utils.models.ensemble import CVEnsemble, train_cv_ensemble
+from pmed_utils.models.fusion import (
+    EarlyFusion,
+    FusedRiskModel,
+    IntermediateFusion,
+    MissingModalityError,
+    MissingModalityWarning,
+    fit_early_fusion,
+    fit_fused_risk_model,
+    fit_intermediate_fusion,
+    fusion_scores,
+    optimal_log_odds_combination,
+    truth_ceiling,
+)
 from pmed_utils.models.features import (
     classical_models,
     compare_feature_models,
     extract_features,
     feature_extractor,
     fit_classical_models,
+)
+from pmed_utils.models.updating import (
+    FrozenModel,
+    FullRefit,
+    OnlineUpdating,
+    PeriodicRecalibration,
+    UpdateScenario,
+    UpdateStrategy,
+    make_update_scenario,
 )
 from pmed_utils.models.training import (
     TrainingHistory,
@@ -17,6 +39,24 @@ from pmed_utils.models.training import (
 )
 
 __all__ = [
+    "UpdateScenario",
+    "make_update_scenario",
+    "FrozenModel",
+    "FullRefit",
+    "OnlineUpdating",
+    "PeriodicRecalibration",
+    "UpdateStrategy",
+    "EarlyFusion",
+    "FusedRiskModel",
+    "IntermediateFusion",
+    "MissingModalityError",
+    "MissingModalityWarning",
+    "fit_early_fusion",
+    "fit_fused_risk_model",
+    "fit_intermediate_fusion",
+    "fusion_scores",
+    "optimal_log_odds_combination",
+    "truth_ceiling",
     "CVEnsemble",
     "TrainingHistory",
     "TrainingTimeoutError",
