@@ -34,7 +34,7 @@ from pmed_utils.validation import InvalidParameterError, Options, validate_param
 
 __all__ = ["main", "find_notebooks", "parse_value", "check_parameters", "check_output_path"]
 
-OUTPUT_SUFFIXES = {"run": ".ipynb", "report": ".html"}
+OUTPUT_SUFFIXES = {"run": ".ipynb", "report": ".html", "patient": ".html"}
 
 
 @validate_params({"root": ["path", None]})
@@ -222,8 +222,9 @@ def check_output_path(output: str | Path, command: str) -> Path:
     ----------
     output : str or Path
         The ``-o`` argument.
-    command : {"run", "report"}
-        ``run`` writes an executed notebook (``.ipynb``), ``report`` one HTML page (``.html``).
+    command : {"run", "report", "patient"}
+        ``run`` writes an executed notebook (``.ipynb``), ``report`` and
+        ``patient`` one HTML page (``.html``).
 
     Returns
     -------

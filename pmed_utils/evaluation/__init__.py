@@ -16,6 +16,7 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
+from pmed_utils.evaluation._personal import PersonalRisk, personal_risk, prs_percentile
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -51,6 +52,7 @@ __all__ = [
     "CalibrationFit",
     "DelongComparison",
     "DelongResult",
+    "PersonalRisk",
     "PrecisionRecallResult",
     "Recalibrator",
     "RocResult",
@@ -64,7 +66,9 @@ __all__ = [
     "cross_validate",
     "decision_curve",
     "metrics_at_threshold",
+    "personal_risk",
     "precision_recall",
+    "prs_percentile",
     "r2_by_group",
     "r2_with_ci",
     "recalibrate",
