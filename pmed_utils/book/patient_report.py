@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -36,6 +37,16 @@ _TERM_NAMES = {
     "age": ("age", "年龄"),
     "sex": ("sex", "性别"),
 }
+
+
+def _scenario_zh(name: str) -> str:
+    """Chinese for the standard what-if scenarios of personal_risk (a custom name is kept as given)."""
+    fixed = {"as now": "保持现状", "stops smoking": "戒烟", "starts smoking": "开始吸烟", "both changes": "两项同时改变",
+             "BMI 5 higher": "体重指数增加 5"}  # fmt: skip
+    if name in fixed:
+        return fixed[name]
+    match = re.fullmatch(r"BMI lowered to (\S+)", name)
+    return f"体重指数降至 {match.group(1)}" if match else name
 
 
 def _pct(x: float, digits: int = 1) -> str:
@@ -223,7 +234,7 @@ def _what_if_table(r: PersonalRisk) -> str:
             f"<td class='num'>{row[c]:.1f}</td>" if c == "bmi" else f"<td>{'yes' if row[c] else 'no'}</td>"
             for c in factors
         )
-        change = "" if i == 0 else f"{100 * row['change']:+.1f} points"
+        change = "" if i == 0 else f"{100 * row['change']:+.1f} pp"
         rows.append(
             f"<tr><td>{html.escape(str(row.get('scenario', i)))}</td>{cells}"
             f"<td class='num' data-field='whatif_{i}'>{_pct(row['risk'])}</td>"
@@ -247,7 +258,7 @@ def _paragraphs(r: PersonalRisk, f: dict[str, str]) -> tuple[str, str]:
     if best > 0 and w.loc[best, "risk"] < w.loc[0, "risk"]:
         scen = str(w.loc[best, "scenario"])
         whatif_en = f" In the what-if analysis, the scenario “{scen}” would give a risk of {f[f'whatif_{best}']}."
-        whatif_zh = f"在假设分析中，情景“{scen}”的风险为 {f[f'whatif_{best}']}。"
+        whatif_zh = f"在假设分析中，情景“{_scenario_zh(scen)}”的风险为 {f[f'whatif_{best}']}。"
     else:
         whatif_en = " Changing BMI or smoking would not lower the predicted risk."
         whatif_zh = "改变体重指数或吸烟状况不会降低预测风险。"
@@ -429,7 +440,7 @@ patient, no identifying data. Not for clinical use.</div>
 <section><h2>What moves the risk: contributions to the log-odds</h2>{contrib_img}{contrib_table}
 <p class="small">Blue: modalities; orange: modifiable factors; grey: other recorded factors.</p></section>
 <section><h2>What if: modifiable factors</h2>{_what_if_table(r)}
-<p class="small">Predicted risk with BMI or smoking changed and everything else kept; an association
+<p class="small">pp: percentage points. Predicted risk with BMI or smoking changed and everything else kept; an association
 learnt from the (simulated) cohort, not a promise of what a change would do.</p></section>
 <section><h2>Recommendation at the clinic's threshold</h2>
 <p>Threshold <span data-field="threshold">{f["threshold"]}</span>: {flag}</p>
