@@ -107,6 +107,14 @@ class PersonalRisk:
         Plain-language cautions (scarce group, missing modality, uncertain decision).
     simulated : bool
         Always True here: the people are simulated.
+
+    Examples
+    --------
+    :func:`personal_risk` makes one; its fields are the report's parts:
+
+    >>> import dataclasses
+    >>> [f.name for f in dataclasses.fields(PersonalRisk)][:5]
+    ['person_id', 'profile', 'risk', 'log_odds', 'contributions']
     """
 
     person_id: str
