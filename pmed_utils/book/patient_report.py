@@ -49,8 +49,11 @@ def _scenario_zh(name: str) -> str:
     return f"体重指数降至 {match.group(1)}" if match else name
 
 
-def _pct(x: float, digits: int = 1) -> str:
-    return "n/a" if not np.isfinite(x) else f"{100 * x:.{digits}f}%"
+def _pct(x: float) -> str:
+    """A probability as a percentage: one decimal, two below 1% (so that a small risk is not "0.0%")."""
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{100 * x:.2f}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"
 
 
 def _num(x: float, digits: int = 2) -> str:
@@ -234,7 +237,7 @@ def _what_if_table(r: PersonalRisk) -> str:
             f"<td class='num'>{row[c]:.1f}</td>" if c == "bmi" else f"<td>{'yes' if row[c] else 'no'}</td>"
             for c in factors
         )
-        change = "" if i == 0 else f"{100 * row['change']:+.1f} pp"
+        change = "" if i == 0 else ("no change" if abs(row["change"]) < 5e-4 else f"{100 * row['change']:+.1f} pp")
         rows.append(
             f"<tr><td>{html.escape(str(row.get('scenario', i)))}</td>{cells}"
             f"<td class='num' data-field='whatif_{i}'>{_pct(row['risk'])}</td>"
@@ -255,7 +258,7 @@ def _paragraphs(r: PersonalRisk, f: dict[str, str]) -> tuple[str, str]:
     decision_zh = "高于诊所的阈值，因此建议进一步检查" if r.flagged else "低于诊所的阈值，因此建议常规随访"
     w = r.what_if.reset_index(drop=True)
     best = int(np.argmin(w["risk"].to_numpy(dtype=float)))
-    if best > 0 and w.loc[best, "risk"] < w.loc[0, "risk"]:
+    if best > 0 and w.loc[best, "risk"] < w.loc[0, "risk"] - 5e-4:
         scen = str(w.loc[best, "scenario"])
         whatif_en = f" In the what-if analysis, the scenario “{scen}” would give a risk of {f[f'whatif_{best}']}."
         whatif_zh = f"在假设分析中，情景“{_scenario_zh(scen)}”的风险为 {f[f'whatif_{best}']}。"
@@ -540,3 +543,79 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     if not target.is_file():
         raise RuntimeError(f"Chromium wrote no PDF (exit status {result.returncode}): {result.stderr[-500:]}")
     return target
+
+
+class _LateFusion:
+    """The CLI's small fused model: pixel logistic regression for the image, then a logistic stack.
+
+    The image model's log-odds (out-of-fold on the training people) joins the
+    PRS, age, sex, BMI and smoking in one logistic regression fitted on the
+    training people; a missing image sits at the training mean of the image
+    log-odds (contribution 0), a missing PRS at 0 (its training mean). The
+    interval comes from refitting the stack on bootstrap resamples of the
+    training people. Contributions are coefficient × (value − training mean).
+    """
+
+    image_shape = (28, 28)
+    interval_method = "bootstrap refits of the stack"
+    terms = ("image", "prs", "age", "sex", "bmi", "smoking")
+
+    def __init__(self, people, images, random_state: int = 0) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import cross_val_predict
+
+        self.seed = random_state
+        train = np.flatnonzero(people["split"].to_numpy() == "train")
+        pixels = np.asarray(images, dtype=float).reshape(len(people), -1)
+        y = people["disease"].to_numpy()[train]
+        self.image_model = LogisticRegression(C=0.01, max_iter=500)
+        oof = cross_val_predict(self.image_model, pixels[train], y, cv=5, method="decision_function")
+        self.image_model.fit(pixels[train], y)
+        X = self._raw(people.iloc[train], None)
+        X[:, 0] = oof
+        self.means = X.mean(axis=0)
+        self.X, self.y = X - self.means, y
+        self.stack = LogisticRegression(C=1e4, max_iter=1000).fit(self.X, y)
+
+    def _raw(self, people, images) -> np.ndarray:
+        cols = [people[t].to_numpy(dtype=float) for t in self.terms[1:]]
+        if images is None:
+            img = np.full(len(people), np.nan)
+        else:
+            img = self.image_model.decision_function(np.asarray(images, dtype=float).reshape(len(people), -1))
+        return np.column_stack([img, *cols])
+
+    def _design(self, people, images) -> np.ndarray:
+        X = self._raw(people, images) - self.means
+        return np.where(np.isfinite(X), X, 0.0)
+
+    def contributions(self, people, images):
+        import pandas as pd
+
+        X = self._design(people, images)
+        frame = pd.DataFrame(X * self.stack.coef_[0], columns=list(self.terms), index=people.index)
+        frame.insert(0, "baseline", float(self.stack.intercept_[0]))
+        return frame
+
+    def log_odds_draws(self, people, images, n_draws, random_state) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression
+
+        rng = np.random.default_rng(random_state)
+        X = self._design(people, images)
+        out = np.empty((n_draws, len(people)))
+        for b in range(n_draws):
+            idx = rng.integers(0, len(self.y), len(self.y))
+            fit = LogisticRegression(C=1e4, max_iter=1000).fit(self.X[idx], self.y[idx])
+            out[b] = fit.intercept_[0] + X @ fit.coef_[0]
+        return out
+
+
+def _build_patient_model(n_people: int = 1500, image_dataset: str = "pneumoniamnist", random_state: int = 0):
+    """``(people, images, model)``: the linked cohort and a small fused model, for ``pmed patient``."""
+    from pmed_utils.datasets.linked import make_linked_cohort
+
+    linked = make_linked_cohort(
+        n_people, image_dataset=image_dataset, n_chromosomes=1, segment_length=1e6, n_causal=100,
+        random_state=random_state,
+    )  # fmt: skip
+    return linked.people, linked.images, _LateFusion(linked.people, linked.images, random_state)

@@ -36,21 +36,40 @@ def _field(soup, name):
     return soup.find(attrs={"data-field": name}).get_text(strip=True)
 
 
+def _shown_pct(text):
+    """A printed percentage and half its last digit's unit: '11.3%' → (0.113, 0.0005)."""
+    number = text.rstrip("%")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return float(number) / 100, 0.5 * 10.0 ** (-decimals) / 100 + 1e-12
+
+
+def _assert_pct(text, value):
+    shown, tol = _shown_pct(text)
+    assert abs(shown - value) <= tol, (text, value)
+    assert value >= 0.01 or text.count(".") == 0 or len(text.rstrip("%").split(".")[1]) == 2, text
+
+
 def test_numbers_on_the_page_are_the_computations(risk, tmp_path):
     text, soup = _page(risk, tmp_path)
-    assert _field(soup, "risk") == f"{100 * risk.risk.value:.1f}%"
-    assert _field(soup, "risk_low") == f"{100 * risk.risk.low:.1f}%"
-    assert _field(soup, "risk_high") == f"{100 * risk.risk.high:.1f}%"
+    _assert_pct(_field(soup, "risk"), risk.risk.value)
+    _assert_pct(_field(soup, "risk_low"), risk.risk.low)
+    _assert_pct(_field(soup, "risk_high"), risk.risk.high)
+    _assert_pct(_field(soup, "threshold"), risk.threshold)
+    _assert_pct(_field(soup, "sensitivity"), risk.sensitivity.value)
+    _assert_pct(_field(soup, "ppv"), risk.ppv.value)
     assert _field(soup, "prs") == f"{risk.prs:+.2f}"
     assert _field(soup, "prs_percentile") == f"{risk.prs_percentile:.0f}"
-    assert _field(soup, "threshold") == f"{100 * risk.threshold:.1f}%"
-    assert _field(soup, "sensitivity") == f"{100 * risk.sensitivity.value:.1f}%"
-    assert _field(soup, "ppv") == f"{100 * risk.ppv.value:.1f}%"
     assert _field(soup, "log_odds") == f"{risk.log_odds:+.2f}"
     for term, value in risk.contributions.items():
         assert _field(soup, f"contribution-{term}") == f"{value:+.2f}"
     for i, value in enumerate(risk.what_if["risk"]):
-        assert _field(soup, f"whatif_{i}") == f"{100 * value:.1f}%"
+        _assert_pct(_field(soup, f"whatif_{i}"), value)
+
+
+def test_small_risks_keep_two_decimals():
+    from pmed_utils.book.patient_report import _pct
+
+    assert _pct(0.0007) == "0.07%" and _pct(0.113) == "11.3%" and _pct(float("nan")) == "n/a"
 
 
 def test_both_paragraphs_carry_the_same_numbers(risk, tmp_path):
@@ -114,3 +133,81 @@ def test_pdf_without_chromium_is_a_clear_error(risk, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="needs Chromium"):
         write_patient_report(risk, tmp_path / "p.html", pdf=tmp_path / "p.pdf")
     assert (tmp_path / "p.html").is_file()
+
+
+# --- pmed patient ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def toy_build(monkeypatch, cohort):
+    """The CLI's cohort and model replaced by the toy ones (the real build takes a minute)."""
+    from pmed_utils.book import patient_report
+
+    people, images, model = cohort
+    calls = []
+
+    def build(**kwargs):
+        calls.append(kwargs)
+        return people, images, model
+
+    monkeypatch.setattr(patient_report, "_build_patient_model", build)
+    return calls
+
+
+def test_cli_writes_the_report(toy_build, tmp_path, capsys):
+    from pmed_utils.book.cli import main
+
+    out = tmp_path / "r.html"
+    assert main(["patient", "--person-id", "P0007", "--out", str(out), "--seed", "3"]) == 0
+    assert out.is_file() and "P0007" in out.read_text(encoding="utf-8")
+    assert toy_build == [{"n_people": 1500, "image_dataset": "pneumoniamnist", "random_state": 3}]
+    assert "Report written to" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "{tmp}/r.txt"], "must be a .html file"),
+        (["--out", "{tmp}/missing/r.html"], "does not exist"),
+        (["--out", "{tmp}/r.html", "--pdf", "{tmp}/r.png"], "must be a .pdf file"),
+        (["--out", "{tmp}/r.html", "--no-image"], "add --fallback"),
+        (["--out", "{tmp}/r.html", "--threshold", "1.5"], r"--threshold must be in \(0, 1\)"),
+        (["--out", "{tmp}/r.html", "--image", "{tmp}/none.npy"], "must be an existing .npy file"),
+    ],
+)
+def test_cli_refuses_bad_input_before_building(toy_build, tmp_path, args, message):
+    from pmed_utils.book.cli import main
+
+    args = [a.format(tmp=tmp_path) for a in args]
+    with pytest.raises(SystemExit, match=message):
+        main(["patient", "--person-id", "P0007", *args])
+    assert toy_build == []  # nothing was built
+
+
+def test_cli_unknown_person_lists_the_ids(toy_build, tmp_path):
+    from pmed_utils.book.cli import main
+
+    with pytest.raises(SystemExit, match=r"No person 'P9999'.*600 ids are .*P0000 … "):
+        main(["patient", "--person-id", "P9999", "--out", str(tmp_path / "r.html")])
+
+
+def test_cli_image_of_the_wrong_shape(toy_build, tmp_path):
+    from pmed_utils.book.cli import main
+
+    np.save(tmp_path / "img.npy", np.zeros((32, 32)))
+    with pytest.raises(SystemExit, match=r"--image must have the cohort's image shape \(28, 28\)"):
+        main(["patient", "--person-id", "P0007", "--out", str(tmp_path / "r.html"), "--image", str(tmp_path / "img.npy")])
+    np.save(tmp_path / "ok.npy", np.full((28, 28), 0.5))
+    np.save(tmp_path / "sal.npy", np.ones((28, 28)))
+    out = tmp_path / "ok.html"
+    args = ["--image", str(tmp_path / "ok.npy"), "--saliency", str(tmp_path / "sal.npy")]
+    assert main(["patient", "--person-id", "P0007", "--out", str(out), *args]) == 0
+    assert "moved the image model" in out.read_text(encoding="utf-8")
+
+
+def test_cli_missing_image_with_fallback(toy_build, tmp_path):
+    from pmed_utils.book.cli import main
+
+    out = tmp_path / "f.html"
+    assert main(["patient", "--person-id", "P0007", "--out", str(out), "--no-image", "--fallback"]) == 0
+    assert "No image for this person" in out.read_text(encoding="utf-8")
