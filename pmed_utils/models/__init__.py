@@ -2,6 +2,18 @@
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
 from pmed_utils.models.ensemble import CVEnsemble, train_cv_ensemble
+from pmed_utils.models.fusion import (
+    EarlyFusion,
+    FusedRiskModel,
+    IntermediateFusion,
+    MissingModalityError,
+    MissingModalityWarning,
+    fit_early_fusion,
+    fit_fused_risk_model,
+    fit_intermediate_fusion,
+    optimal_log_odds_combination,
+    truth_ceiling,
+)
 from pmed_utils.models.features import (
     classical_models,
     compare_feature_models,
@@ -17,6 +29,16 @@ from pmed_utils.models.training import (
 )
 
 __all__ = [
+    "EarlyFusion",
+    "FusedRiskModel",
+    "IntermediateFusion",
+    "MissingModalityError",
+    "MissingModalityWarning",
+    "fit_early_fusion",
+    "fit_fused_risk_model",
+    "fit_intermediate_fusion",
+    "optimal_log_odds_combination",
+    "truth_ceiling",
     "CVEnsemble",
     "TrainingHistory",
     "TrainingTimeoutError",
