@@ -16,7 +16,13 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
-from pmed_utils.evaluation._personal import PersonalRisk, personal_risk, prs_percentile
+from pmed_utils.evaluation._personal import (
+    PersonalRisk,
+    ResampledFusedModel,
+    personal_risk,
+    prs_percentile,
+    resample_fused_model,
+)
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -55,6 +61,7 @@ __all__ = [
     "PersonalRisk",
     "PrecisionRecallResult",
     "Recalibrator",
+    "ResampledFusedModel",
     "RocResult",
     "auc_delong",
     "brier_score",
@@ -72,6 +79,7 @@ __all__ = [
     "r2_by_group",
     "r2_with_ci",
     "recalibrate",
+    "resample_fused_model",
     "risk_by_quantile",
     "roc_with_ci",
     "split_by_individual",

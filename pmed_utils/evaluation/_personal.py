@@ -21,6 +21,12 @@ The model is anything with two methods (the fused models of
     resamples of the fitted model (bootstrap refits, or draws of its
     coefficients), from which the interval is read.
 
+:func:`resample_fused_model` wraps a
+:class:`~pmed_utils.models.fusion.FusedRiskModel` (late fusion) in these two
+methods: its intervals come from draws of the coefficients of the model's logistic
+layers (genomic and clinical regressions, image calibration, stack) from their
+asymptotic normal distributions, with the CNN held fixed.
+
 Rendering the report (HTML, PDF) is the book layer's job
 (:func:`pmed_utils.book.patient_report.write_patient_report`).
 """
@@ -40,7 +46,7 @@ from pmed_utils.reproducibility import check_random_state
 from pmed_utils.results import Estimate
 from pmed_utils.validation import Interval, Options, check_columns, validate_params
 
-__all__ = ["PersonalRisk", "personal_risk", "prs_percentile"]
+__all__ = ["PersonalRisk", "ResampledFusedModel", "personal_risk", "prs_percentile", "resample_fused_model"]
 
 MODIFIABLE = ("bmi", "smoking")
 MODALITY_TERMS = {"image": "image", "prs": "genotype", "genotype": "genotype", "genetic": "genotype"}
@@ -254,7 +260,7 @@ def personal_risk(
     drop_image: bool = False,
     missing: str = "error",
     threshold: float = 0.2,
-    evaluation_split: str = "validation",
+    evaluation_split: str = "test",
     scarce_share: float = 0.1,
     what_if: dict[str, dict[str, float]] | None = None,
     healthy_bmi: float = 25.0,
@@ -289,8 +295,10 @@ def personal_risk(
         the model fall back to the modalities it has (the report says so).
     threshold : float in (0, 1), default 0.2
         The clinic's decision threshold on the risk.
-    evaluation_split : {"validation", "test"}, default "validation"
-        Where the sensitivity and PPV at the threshold are measured.
+    evaluation_split : {"validation", "test"}, default "test"
+        Where the sensitivity and PPV at the threshold are measured: "test"
+        for a model whose calibration or stacking used the validation people
+        (as the late-fusion model's does).
     scarce_share : float in [0, 1], default 0.1
         A group whose share of the training people is below this is "scarce".
     what_if : dict of str to dict, or None, default None
@@ -506,3 +514,230 @@ def personal_risk(
         simulated=True,
     )
 
+
+
+_FUSED_TERMS = ["baseline", "genotype", "image", "bmi", "smoking", "age", "sex"]
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-7, 1 - 1e-7)
+    return np.log(p / (1 - p))
+
+
+def _coefficient_draws(
+    x: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: float, n_draws: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Draws of a fitted logistic regression's (intercept, coefficients) from their asymptotic normal law.
+
+    ``x`` is the design as the model saw it (no intercept column), ``beta`` the
+    fitted (intercept, coefficients), ``penalty`` the L2 weight 1/C on the
+    coefficients (0 for none). The covariance is the inverse of the penalised
+    Fisher information X'WX + penalty·I at ``beta``.
+    """
+    X = np.column_stack([np.ones(len(x)), x])
+    p = _sigmoid(X @ beta)
+    info = X.T @ (X * (p * (1 - p))[:, None])
+    info[1:, 1:] += penalty * np.eye(X.shape[1] - 1)
+    cov = np.linalg.pinv(info)
+    cov = (cov + cov.T) / 2
+    return rng.multivariate_normal(beta, cov, size=n_draws, method="eigh")
+
+
+class ResampledFusedModel:
+    """A fitted late-fusion model with bootstrap refits of its logistic layers, for :func:`personal_risk`.
+
+    Made by :func:`resample_fused_model`. ``contributions`` are the fused
+    model's own (baseline, genotype, image, bmi, smoking, age, sex; a missing
+    modality is scored by the model's fallback); ``log_odds_draws`` are the
+    log-odds under draws of the coefficients of the genomic and clinical
+    regressions (fitted on the training people), of the image calibration and
+    of the stack (fitted on the validation people) from their asymptotic
+    normal distributions (the inverse Fisher information at the fit: the
+    delta method by simulation). The CNN is held fixed, so the interval leaves
+    out the image model's own training noise.
+
+    Attributes
+    ----------
+    model : FusedRiskModel
+        The wrapped model.
+    image_shape : tuple of int
+        (28, 28): the images it reads.
+    interval_method : str
+        How the intervals are made (shown in the report).
+
+    Examples
+    --------
+    See :func:`resample_fused_model`:
+
+    >>> ResampledFusedModel.image_shape
+    (28, 28)
+    """
+
+    image_shape = (28, 28)
+    interval_method = "draws of the fused model's logistic-layer coefficients (CNN fixed)"
+
+    def __init__(self, model: Any, people: pd.DataFrame, images: np.ndarray) -> None:
+        self.model = model
+        split = people["split"].to_numpy()
+        self._train = people.loc[split == "train"]
+        self._val = people.loc[split == "validation"]
+        self._val_images = np.asarray(images)[split == "validation"]
+        a, b = model.image_platt
+        calibrated = _logit(self._proba(self._val, self._val_images)["image"].to_numpy())
+        self._raw_val = (calibrated - a) / b  # the CNN's own logit on the validation people
+        self._cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
+
+    def _proba(self, people: pd.DataFrame, images: np.ndarray | None) -> pd.DataFrame:
+        return self.model.modality_proba(people, images)
+
+    def contributions(self, people: pd.DataFrame, images: np.ndarray | None) -> pd.DataFrame:
+        """The fused model's per-term log-odds (columns baseline … sex; rows sum to the log-odds).
+
+        Parameters
+        ----------
+        people : pandas.DataFrame
+            People as the fused model reads them.
+        images : ndarray or None, shape (n_people, 28, 28[, 1])
+            Aligned images; None (or an all-NaN image) = missing, scored by the fallback.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per person, one float column per term.
+
+        Examples
+        --------
+        See :func:`resample_fused_model`.
+        """
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # personal_risk has already decided whether a fallback is allowed
+            frame = self.model.contributions(people, images, allow_missing=True)
+        return frame.loc[:, _FUSED_TERMS].astype(float)
+
+    def _refits(self, n_draws: int, seed: int) -> dict[str, Any]:
+        key = (n_draws, seed)
+        if key in self._cache:
+            return self._cache[key]
+        rng = np.random.default_rng(seed)
+        m = self.model
+        y_train = self._train["disease"].to_numpy().astype(int)
+        y_val = self._val["disease"].to_numpy().astype(int)
+        out: dict[str, Any] = {}
+        for name, layer in (("genomic", m.genomic), ("clinical", m.clinical)):
+            z = (self._train[layer.features].to_numpy(float) - layer.mean) / layer.scale
+            beta = np.concatenate([[layer.intercept], layer.coef])
+            out[name] = _coefficient_draws(z, y_train, beta, 1.0, n_draws, rng)
+        a, b = m.image_platt
+        out["platt"] = _coefficient_draws(self._raw_val[:, None], y_val, np.array([a, b]), 0.0, n_draws, rng)
+        img_val = a + b * self._raw_val
+        g_val = m.genomic.log_odds(self._val)
+        c_val = m.clinical.log_odds(self._val)
+        out["stack"] = {}
+        for pattern, z in (
+            (frozenset({"genotype", "image"}), np.column_stack([g_val, img_val])),
+            (frozenset({"image"}), np.column_stack([c_val, img_val])),
+            (frozenset({"genotype"}), g_val[:, None]),
+            (frozenset(), c_val[:, None]),
+        ):
+            c0, wa, wb = m.stackers[pattern]
+            beta = np.array([c0, wa, wb][: 1 + z.shape[1]])
+            draws = _coefficient_draws(z, y_val, beta, 0.0, n_draws, rng)
+            if draws.shape[1] == 2:
+                draws = np.column_stack([draws, np.zeros(n_draws)])
+            out["stack"][pattern] = draws
+        self._cache[key] = out
+        return out
+
+    def log_odds_draws(
+        self, people: pd.DataFrame, images: np.ndarray | None, n_draws: int, random_state: int
+    ) -> np.ndarray:
+        """Log-odds of each person under ``n_draws`` draws of the logistic layers' coefficients.
+
+        Parameters
+        ----------
+        people : pandas.DataFrame
+            People as the fused model reads them.
+        images : ndarray or None, shape (n_people, 28, 28[, 1])
+            Aligned images; None (or an all-NaN image) = missing.
+        n_draws : int
+            Number of draws.
+        random_state : int
+            Seed of the draws (the same seed gives the same draws).
+
+        Returns
+        -------
+        ndarray of float, shape (n_draws, n_people)
+
+        Examples
+        --------
+        See :func:`resample_fused_model`.
+        """
+        m = self.model
+        proba = self._proba(people, images)
+        a, b = m.image_platt
+        raw = (_logit(proba["image"].to_numpy()) - a) / b
+        has_image = np.isfinite(proba["image"].to_numpy())
+        has_genotype = np.isfinite(proba["genomic"].to_numpy())
+        xg = people[m.genomic.features].to_numpy(float)
+        xc = people[m.clinical.features].to_numpy(float)
+        fits = self._refits(n_draws, int(random_state))
+
+        def tab(draws: np.ndarray, layer: Any, x: np.ndarray) -> np.ndarray:
+            return draws[:, :1] + draws[:, 1:] @ ((x - layer.mean) / layer.scale).T
+
+        g = tab(fits["genomic"], m.genomic, np.nan_to_num(xg))
+        c = tab(fits["clinical"], m.clinical, xc)
+        img = fits["platt"][:, :1] + fits["platt"][:, 1:2] * np.nan_to_num(raw)[None, :]
+        draws = np.empty((n_draws, len(people)))
+        for i in range(len(people)):
+            pattern = frozenset(n for n, h in (("genotype", has_genotype[i]), ("image", has_image[i])) if h)
+            st = fits["stack"][pattern]
+            tabular = g[:, i] if has_genotype[i] else c[:, i]
+            draws[:, i] = st[:, 0] + st[:, 1] * tabular + st[:, 2] * (img[:, i] if has_image[i] else 0.0)
+        return draws
+
+
+@validate_params({"model": [object], "people": ["dataframe"], "images": ["array-like"]})
+def resample_fused_model(model: Any, people: pd.DataFrame, images: ArrayLike) -> ResampledFusedModel:
+    """Wrap a fitted late-fusion model so that :func:`personal_risk` can give its risks an interval.
+
+    Parameters
+    ----------
+    model : FusedRiskModel
+        From :func:`pmed_utils.models.fusion.fit_fused_risk_model`.
+    people : pandas.DataFrame
+        The linked cohort's people (``LinkedCohort.people``): the training and
+        validation people the model was fitted on give the coefficients' covariances.
+    images : array-like of float, shape (n_people, 28, 28, 1)
+        The cohort's images, aligned with ``people``.
+
+    Returns
+    -------
+    ResampledFusedModel
+        With ``contributions`` and ``log_odds_draws`` (see the class).
+
+    Examples
+    --------
+    >>> from pmed_utils.datasets import make_linked_cohort
+    >>> from pmed_utils.models.fusion import fit_fused_risk_model
+    >>> linked = make_linked_cohort(200, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
+    >>> fused = fit_fused_risk_model(linked, epochs=1, filters=(4,))
+    >>> wrapped = resample_fused_model(fused, linked.people, linked.images)
+    >>> wrapped.log_odds_draws(linked.people.iloc[:3], linked.images[:3], 20, 0).shape
+    (20, 3)
+    """
+    for method in ("contributions", "modality_proba"):
+        if not callable(getattr(model, method, None)):
+            raise TypeError(
+                "The 'model' parameter of resample_fused_model must be a fitted FusedRiskModel "
+                f"(fit_fused_risk_model); got {type(model).__name__}."
+            )
+    check_columns(people, "people", ["split", "disease"], func="resample_fused_model")
+    if len(np.asarray(images)) != len(people):
+        raise ValueError(
+            f"The 'images' parameter of resample_fused_model must have one image per person ({len(people)}); "
+            f"got {len(np.asarray(images))}."
+        )
+    return ResampledFusedModel(model, people, np.asarray(images))

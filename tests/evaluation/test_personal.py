@@ -101,7 +101,7 @@ def test_what_if_changes_only_the_modifiable_terms(cohort):
 
 def test_recommendation_uses_the_validation_metrics_at_the_threshold(cohort):
     people, images, model = cohort
-    r = personal_risk(model, people, "P0001", images=images, threshold=0.3)
+    r = personal_risk(model, people, "P0001", images=images, threshold=0.3, evaluation_split="validation")
     val = people.split == "validation"
     score = _sigmoid(model.contributions(people[val], images[val.to_numpy()]).sum(axis=1))
     table = metrics_at_threshold(people.loc[val, "disease"], score, 0.3)
@@ -111,7 +111,7 @@ def test_recommendation_uses_the_validation_metrics_at_the_threshold(cohort):
     assert r.n_evaluation == int(val.sum())
     assert r.flagged == (r.risk.value >= 0.3)
     assert r.uncertain == (r.risk.low < 0.3 <= r.risk.high)
-    t = personal_risk(model, people, "P0001", images=images, threshold=0.3, evaluation_split="test")
+    t = personal_risk(model, people, "P0001", images=images, threshold=0.3)
     assert t.n_evaluation == int((people.split == "test").sum())
 
 
