@@ -445,6 +445,7 @@ def _add_patient_parser(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the simulated cohort and model (default 0)")
     p.add_argument("--image-dataset", default="pneumoniamnist", choices=IMAGE_DATASETS, help="MedMNIST images")
     p.add_argument("--n-people", type=int, default=1500, help="people in the simulated cohort (default 1500)")
+    p.add_argument("--epochs", type=int, default=4, help="epoch budget of the image CNN (default 4)")
     p.add_argument("--threshold", type=float, default=0.2, help="the clinic's decision threshold on the risk")
     p.add_argument("--image", help="a .npy image to use instead of the person's own (the cohort's image shape)")
     p.add_argument("--saliency", help="a .npy saliency map of the image (same shape)")
@@ -482,6 +483,8 @@ def _patient(args: argparse.Namespace) -> int:
             raise ValueError(f"--threshold must be in (0, 1); got {args.threshold}.")
         if args.n_people < 300:
             raise ValueError(f"--n-people must be at least 300; got {args.n_people}.")
+        if args.epochs < 1:
+            raise ValueError(f"--epochs must be at least 1; got {args.epochs}.")
         if args.seed < 0:
             raise ValueError(f"--seed must be a non-negative int; got {args.seed}.")
         if args.no_image and not args.fallback:
@@ -493,7 +496,7 @@ def _patient(args: argparse.Namespace) -> int:
         saliency = _load_npy(args.saliency, "--saliency") if args.saliency else None
         print(f"Building the simulated cohort and fused model (seed {args.seed}, {args.n_people} people)...")
         people, images, model = patient_report._build_patient_model(
-            n_people=args.n_people, image_dataset=args.image_dataset, random_state=args.seed
+            n_people=args.n_people, image_dataset=args.image_dataset, random_state=args.seed, epochs=args.epochs
         )
         ids = people["person_id"].astype(str)
         if args.person_id not in set(ids):

@@ -545,77 +545,22 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     return target
 
 
-class _LateFusion:
-    """The CLI's small fused model: pixel logistic regression for the image, then a logistic stack.
+def _build_patient_model(
+    n_people: int = 1500, image_dataset: str = "pneumoniamnist", random_state: int = 0, epochs: int = 4
+):
+    """``(people, images, model)`` for ``pmed patient``: a small linked cohort and its late-fusion model.
 
-    The image model's log-odds (out-of-fold on the training people) joins the
-    PRS, age, sex, BMI and smoking in one logistic regression fitted on the
-    training people; a missing image sits at the training mean of the image
-    log-odds (contribution 0), a missing PRS at 0 (its training mean). The
-    interval comes from refitting the stack on bootstrap resamples of the
-    training people. Contributions are coefficient × (value − training mean).
+    The model is :func:`pmed_utils.models.fusion.fit_fused_risk_model` (a small
+    CNN, ``epochs`` epochs) wrapped by
+    :func:`pmed_utils.evaluation.resample_fused_model` for the intervals.
     """
-
-    image_shape = (28, 28)
-    interval_method = "bootstrap refits of the stack"
-    terms = ("image", "prs", "age", "sex", "bmi", "smoking")
-
-    def __init__(self, people, images, random_state: int = 0) -> None:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import cross_val_predict
-
-        self.seed = random_state
-        train = np.flatnonzero(people["split"].to_numpy() == "train")
-        pixels = np.asarray(images, dtype=float).reshape(len(people), -1)
-        y = people["disease"].to_numpy()[train]
-        self.image_model = LogisticRegression(C=0.01, max_iter=500)
-        oof = cross_val_predict(self.image_model, pixels[train], y, cv=5, method="decision_function")
-        self.image_model.fit(pixels[train], y)
-        X = self._raw(people.iloc[train], None)
-        X[:, 0] = oof
-        self.means = X.mean(axis=0)
-        self.X, self.y = X - self.means, y
-        self.stack = LogisticRegression(C=1e4, max_iter=1000).fit(self.X, y)
-
-    def _raw(self, people, images) -> np.ndarray:
-        cols = [people[t].to_numpy(dtype=float) for t in self.terms[1:]]
-        if images is None:
-            img = np.full(len(people), np.nan)
-        else:
-            img = self.image_model.decision_function(np.asarray(images, dtype=float).reshape(len(people), -1))
-        return np.column_stack([img, *cols])
-
-    def _design(self, people, images) -> np.ndarray:
-        X = self._raw(people, images) - self.means
-        return np.where(np.isfinite(X), X, 0.0)
-
-    def contributions(self, people, images):
-        import pandas as pd
-
-        X = self._design(people, images)
-        frame = pd.DataFrame(X * self.stack.coef_[0], columns=list(self.terms), index=people.index)
-        frame.insert(0, "baseline", float(self.stack.intercept_[0]))
-        return frame
-
-    def log_odds_draws(self, people, images, n_draws, random_state) -> np.ndarray:
-        from sklearn.linear_model import LogisticRegression
-
-        rng = np.random.default_rng(random_state)
-        X = self._design(people, images)
-        out = np.empty((n_draws, len(people)))
-        for b in range(n_draws):
-            idx = rng.integers(0, len(self.y), len(self.y))
-            fit = LogisticRegression(C=1e4, max_iter=1000).fit(self.X[idx], self.y[idx])
-            out[b] = fit.intercept_[0] + X @ fit.coef_[0]
-        return out
-
-
-def _build_patient_model(n_people: int = 1500, image_dataset: str = "pneumoniamnist", random_state: int = 0):
-    """``(people, images, model)``: the linked cohort and a small fused model, for ``pmed patient``."""
     from pmed_utils.datasets.linked import make_linked_cohort
+    from pmed_utils.evaluation import resample_fused_model
+    from pmed_utils.models.fusion import fit_fused_risk_model
 
     linked = make_linked_cohort(
         n_people, image_dataset=image_dataset, n_chromosomes=1, segment_length=1e6, n_causal=100,
         random_state=random_state,
     )  # fmt: skip
-    return linked.people, linked.images, _LateFusion(linked.people, linked.images, random_state)
+    fused = fit_fused_risk_model(linked, epochs=epochs, filters=(8, 16), random_state=random_state)
+    return linked.people, linked.images, resample_fused_model(fused, linked.people, linked.images)

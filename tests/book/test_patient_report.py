@@ -160,7 +160,7 @@ def test_cli_writes_the_report(toy_build, tmp_path, capsys):
     out = tmp_path / "r.html"
     assert main(["patient", "--person-id", "P0007", "--out", str(out), "--seed", "3"]) == 0
     assert out.is_file() and "P0007" in out.read_text(encoding="utf-8")
-    assert toy_build == [{"n_people": 1500, "image_dataset": "pneumoniamnist", "random_state": 3}]
+    assert toy_build == [{"n_people": 1500, "image_dataset": "pneumoniamnist", "random_state": 3, "epochs": 4}]
     assert "Report written to" in capsys.readouterr().out
 
 
