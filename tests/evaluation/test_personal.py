@@ -179,3 +179,54 @@ def test_profile_has_no_identifying_fields(cohort):
     r = personal_risk(model, people, "P0001", images=images)
     assert set(r.profile) == set(people.columns)
     assert isinstance(r.what_if, pd.DataFrame)
+
+
+# --- the late-fusion model of pmed_utils.models.fusion, wrapped for intervals ---------------
+
+
+@pytest.fixture(scope="module")
+def fused():
+    from pmed_utils.datasets import make_linked_cohort
+    from pmed_utils.evaluation import resample_fused_model
+    from pmed_utils.models.fusion import fit_fused_risk_model
+
+    linked = make_linked_cohort(300, n_chromosomes=1, segment_length=2e5, n_causal=30, random_state=0)
+    model = fit_fused_risk_model(linked, epochs=1, filters=(4,))
+    return linked, model, resample_fused_model(model, linked.people, linked.images)
+
+
+def test_resampled_fused_model_draws_centre_on_the_fit(fused):
+    linked, model, wrapped = fused
+    rows = linked.index("test")[:5]
+    people, images = linked.people.iloc[rows], linked.images[rows]
+    contrib = wrapped.contributions(people, images)
+    own = model.contributions(people, images)
+    assert contrib.columns.tolist() == ["baseline", "genotype", "image", "bmi", "smoking", "age", "sex"]
+    np.testing.assert_allclose(contrib.sum(axis=1), own["log_odds"])
+    draws = wrapped.log_odds_draws(people, images, 400, 0)
+    assert draws.shape == (400, 5)
+    spread = draws.std(axis=0)
+    assert (spread > 0).all()
+    assert (np.abs(np.median(draws, axis=0) - own["log_odds"].to_numpy()) < spread).all()
+    np.testing.assert_array_equal(draws, wrapped.log_odds_draws(people, images, 400, 0))
+
+
+def test_resampled_fused_model_falls_back_without_the_image(fused):
+    linked, model, wrapped = fused
+    pid = linked.people["person_id"].iloc[linked.index("test")[0]]
+    r = personal_risk(wrapped, linked.people, pid, images=linked.images, drop_image=True, missing="fallback")
+    row = linked.people.loc[linked.people.person_id == pid]
+    with pytest.warns(UserWarning):
+        expected = model.contributions(row, None, allow_missing=True)["risk"].iloc[0]
+    assert r.risk.value == pytest.approx(expected)
+    assert r.contributions["image"] == 0.0 and r.risk.low < r.risk.value < r.risk.high
+    full = personal_risk(wrapped, linked.people, pid, images=linked.images)
+    assert full.modalities_used == ("genotype", "image")
+
+
+def test_resample_fused_model_refuses_other_models(cohort):
+    from pmed_utils.evaluation import resample_fused_model
+
+    people, images, _ = cohort
+    with pytest.raises(TypeError, match="must be a fitted FusedRiskModel"):
+        resample_fused_model(object(), people, images)
