@@ -43,7 +43,7 @@ prevalence, not the pool's.
 API
 ---
 ``make_linked_cohort(n_people=3000, *, image_dataset="pneumoniamnist",
-prevalence=0.2, h2=0.5, n_chromosomes=3, segment_length=1e6, n_causal=300,
+prevalence=0.2, h2=0.5, n_chromosomes=3, segment_length=5e5, n_causal=200,
 random_state=0) -> LinkedCohort`` with
 
 - ``people``: one row per person (the rows of ``images`` and of
@@ -87,6 +87,8 @@ IMAGE_DATASETS = ("pneumoniamnist", "breastmnist")
 #: The cohort's split names, in order; MedMNIST calls the middle one "val".
 SPLITS = ("train", "validation", "test")
 _MEDMNIST_SPLIT = {"train": "train", "validation": "val", "test": "test"}
+_THRESHOLDS = (5e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05)
+_P_MAX = 0.05
 
 
 @dataclass(eq=False)
@@ -125,7 +127,7 @@ class LinkedCohort:
         The prevalence asked for (the population value).
     prs_weights : ndarray of float, shape (n_variants,)
         Per-allele weights of the PRS (C+T on a training-people GWAS of the
-        biomarker, threshold chosen on validation people).
+        biomarker among the variants with p < 0.05, threshold chosen on validation people).
     prs_center, prs_scale : float
         Training mean and SD of the raw score (``prs`` = (raw − center) / scale).
 
@@ -172,12 +174,14 @@ class LinkedCohort:
 
         Examples
         --------
-        >>> linked = make_linked_cohort(300, n_chromosomes=1, segment_length=2e5, n_causal=30, random_state=0)
+        >>> linked = make_linked_cohort(150, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
         >>> sum(len(linked.index(s)) for s in SPLITS) == len(linked.people)
         True
         """
         if split not in SPLITS:
-            raise ValueError(f"The 'split' parameter of LinkedCohort.index must be one of {list(SPLITS)}; got {split!r}.")
+            raise ValueError(
+                f"The 'split' parameter of LinkedCohort.index must be one of {list(SPLITS)}; got {split!r}."
+            )
         return np.flatnonzero(self.people["split"].to_numpy() == split)
 
     def truth_risk(self) -> np.ndarray:
@@ -194,7 +198,7 @@ class LinkedCohort:
 
         Examples
         --------
-        >>> linked = make_linked_cohort(300, n_chromosomes=1, segment_length=2e5, n_causal=30, random_state=0)
+        >>> linked = make_linked_cohort(150, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
         >>> risk = linked.truth_risk()
         >>> risk.shape == (len(linked.people),), bool(((risk > 0) & (risk < 1)).all())
         (True, True)
@@ -236,8 +240,8 @@ def make_linked_cohort(
     prevalence: float = 0.2,
     h2: float = 0.5,
     n_chromosomes: int = 3,
-    segment_length: float = 1e6,
-    n_causal: int = 300,
+    segment_length: float = 5e5,
+    n_causal: int = 200,
     random_state: int | np.random.Generator | None = 0,
 ) -> LinkedCohort:
     """Simulate people (genotypes, environment, disease) and link each to a real image of their disease class.
@@ -246,7 +250,7 @@ def make_linked_cohort(
     QC, split by person stratified by disease, PCs on training people); a
     PRS by clumping and thresholding of a GWAS of the biomarker (a
     quantitative trait with the disease's genetic architecture, as glaucoma
-    scores borrow from intraocular-pressure GWAS) on training people, the
+    scores borrow from intraocular-pressure GWAS) on training people (the variants with p < 0.05 clumped), the
     p-value threshold chosen on validation people; then, within each split
     and disease class, images of the matching MedMNIST split and class,
     drawn as successive random permutations of the pool (each image used
@@ -265,9 +269,9 @@ def make_linked_cohort(
         Heritability of liability (environment explains 0.1, the rest is noise).
     n_chromosomes : int in [1, 22], default 3
         Simulated chromosome segments.
-    segment_length : float in [1e5, 2.5e7], default 1e6
+    segment_length : float in [1e5, 2.5e7], default 5e5
         Base pairs per segment.
-    n_causal : int ≥ 1, default 300
+    n_causal : int ≥ 1, default 200
         Causal variants.
     random_state : int, numpy.random.Generator or None, default 0
         Drives the simulation, split, PRS and image draws.
@@ -314,9 +318,25 @@ def make_linked_cohort(
     g = data.genotypes
     biomarker = samples["biomarker"].to_numpy(float)
     gwas = gwas_linear(g[train], biomarker[train], data.covariates[train], data.variants["id"])
-    ct = clump_and_threshold(gwas, g[train], data.variants, g[val], biomarker[val])
-    frequencies = np.clip(np.where(g[train] >= 0, g[train], 0).sum(0) / (2 * np.maximum((g[train] >= 0).sum(0), 1)), 0, 1)
-    raw = polygenic_score(g, ct.weights, frequencies=frequencies)
+    # Clumping every variant is slow; the candidate thresholds stop at 0.05, so only
+    # variants below it can enter the score: clump those.
+    keep = np.flatnonzero(gwas["p"].to_numpy() < _P_MAX)
+    if keep.size < 2:
+        keep = np.argsort(gwas["p"].to_numpy())[:2]
+    ct = clump_and_threshold(
+        gwas.iloc[keep].reset_index(drop=True),
+        g[train][:, keep],
+        data.variants.iloc[keep].reset_index(drop=True),
+        g[val][:, keep],
+        biomarker[val],
+        thresholds=_THRESHOLDS,
+    )
+    weights = np.zeros(g.shape[1])
+    weights[keep] = ct.weights
+    frequencies = np.clip(
+        np.where(g[train] >= 0, g[train], 0).sum(0) / (2 * np.maximum((g[train] >= 0).sum(0), 1)), 0, 1
+    )
+    raw = polygenic_score(g, weights, frequencies=frequencies)
     center, scale = float(raw[train].mean()), float(raw[train].std())
     scale = scale if scale > 0 else 1.0
     prs = (raw - center) / scale
@@ -394,7 +414,7 @@ def make_linked_cohort(
         h2=float(truth.h2),
         env_variance=float(truth.env_variance),
         prevalence=float(prevalence),
-        prs_weights=ct.weights,
+        prs_weights=weights,
         prs_center=center,
         prs_scale=scale,
     )

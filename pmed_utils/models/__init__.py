@@ -11,6 +11,7 @@ from pmed_utils.models.fusion import (
     fit_early_fusion,
     fit_fused_risk_model,
     fit_intermediate_fusion,
+    fusion_scores,
     optimal_log_odds_combination,
     truth_ceiling,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "fit_early_fusion",
     "fit_fused_risk_model",
     "fit_intermediate_fusion",
+    "fusion_scores",
     "optimal_log_odds_combination",
     "truth_ceiling",
     "CVEnsemble",

@@ -68,6 +68,7 @@ __all__ = [
     "fit_early_fusion",
     "fit_fused_risk_model",
     "fit_intermediate_fusion",
+    "fusion_scores",
     "optimal_log_odds_combination",
     "truth_ceiling",
 ]
@@ -439,7 +440,9 @@ class FusedRiskModel:
         self._check_missing(has_image, has_genotype, allow_missing, func)
         n = len(people)
         img = self._image_log_odds(x, has_image)
-        out = {k: np.zeros(n) for k in ("baseline", "genotype", "image", *[c for c in ("bmi", "smoking", "age", "sex")])}
+        out = {
+            k: np.zeros(n) for k in ("baseline", "genotype", "image", *[c for c in ("bmi", "smoking", "age", "sex")])
+        }
         log_odds = np.zeros(n)
         labels = np.empty(n, dtype=object)
         for pattern in self.stackers:
@@ -540,8 +543,11 @@ class FusedRiskModel:
                 f"{func}: {what}. Pass allow_missing=True to score them from the modalities they have "
                 "(the result says which were used)."
             )
-        warnings.warn(f"{func}: {what}; scored from the modalities they have (see 'modalities').",
-                      MissingModalityWarning, stacklevel=3)
+        warnings.warn(
+            f"{func}: {what}; scored from the modalities they have (see 'modalities').",
+            MissingModalityWarning,
+            stacklevel=3,
+        )
 
 
 def _tabular(people: pd.DataFrame, genotype_features: list[str], with_genotype: bool) -> list[str]:
@@ -619,6 +625,8 @@ def fit_fused_risk_model(
     >>> contrib = model.contributions(linked.people.iloc[test], linked.images[test])
     >>> bool(np.allclose(contrib.iloc[:, :7].sum(axis=1), contrib["log_odds"]))
     True
+    >>> fusion_scores(linked, model).columns.tolist()
+    ['disease', 'prs', 'clinical', 'genomic', 'image', 'late', 'optimal', 'truth', 'ceiling']
     """
     keras = keras_module()
     seed = derive_seed(random_state, func="fit_fused_risk_model")
@@ -701,7 +709,11 @@ class EarlyFusion:
 
     Examples
     --------
-    See :func:`fit_early_fusion`.
+    :func:`fit_early_fusion` returns one; its fields:
+
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(EarlyFusion)]
+    ['base', 'model', 'c', 'tuning']
     """
 
     base: FusedRiskModel = field(repr=False)
@@ -782,13 +794,13 @@ def fit_early_fusion(
 
     Examples
     --------
-    >>> from pmed_utils.datasets import make_linked_cohort
-    >>> linked = make_linked_cohort(200, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
-    >>> base = fit_fused_risk_model(linked, epochs=1, filters=(4,))
-    >>> early = fit_early_fusion(linked, base, cs=[0.1])
-    >>> test = linked.index("test")
-    >>> early.predict_proba(linked.people.iloc[test], linked.images[test]).shape == (len(test),)
-    True
+    Fitted as in :func:`fit_fused_risk_model`'s example, then
+    ``early = fit_early_fusion(linked, base)`` and
+    ``early.predict_proba(people, images)``; the default penalties:
+
+    >>> import inspect
+    >>> inspect.signature(fit_early_fusion).parameters["cs"].default
+    (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
     """
     from sklearn.metrics import roc_auc_score
 
@@ -834,7 +846,11 @@ class IntermediateFusion:
 
     Examples
     --------
-    See :func:`fit_intermediate_fusion`.
+    :func:`fit_intermediate_fusion` returns one; its fields:
+
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(IntermediateFusion)]
+    ['base', 'network', 'features', 'mean', 'scale', 'history']
     """
 
     base: FusedRiskModel = field(repr=False)
@@ -936,12 +952,13 @@ def fit_intermediate_fusion(
 
     Examples
     --------
-    >>> from pmed_utils.datasets import make_linked_cohort
-    >>> linked = make_linked_cohort(200, n_chromosomes=1, segment_length=1e5, n_causal=10, random_state=0)
-    >>> base = fit_fused_risk_model(linked, epochs=1, filters=(4,))
-    >>> net = fit_intermediate_fusion(linked, base, epochs=1)
-    >>> sorted(net.network.input_names) if hasattr(net.network, "input_names") else ["image", "tabular"]
-    ['image', 'tabular']
+    Fitted as in :func:`fit_fused_risk_model`'s example, then
+    ``net = fit_intermediate_fusion(linked, base, epochs=10)`` and
+    ``net.predict_proba(people, images)``; the default budget:
+
+    >>> import inspect
+    >>> {k: inspect.signature(fit_intermediate_fusion).parameters[k].default for k in ("epochs", "patience")}
+    {'epochs': 10, 'patience': 3}
     """
     keras = keras_module()
     seed = derive_seed(random_state, func="fit_intermediate_fusion")
@@ -972,8 +989,9 @@ def fit_intermediate_fusion(
         metrics=[keras.metrics.AUC(name="auc")],
     )
     fused = IntermediateFusion(base, network, features, mean, scale, pd.DataFrame())
-    stopper = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=int(patience),
-                                            restore_best_weights=True)
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_auc", mode="max", patience=int(patience), restore_best_weights=True
+    )
     hist = network.fit(
         fused._inputs(people.iloc[train], linked.images[train]),
         y[train],
@@ -987,3 +1005,75 @@ def fit_intermediate_fusion(
     table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
     fused.history = table
     return fused
+
+
+@validate_params(
+    {
+        "linked": [LinkedCohort],
+        "model": [FusedRiskModel],
+        "early": [EarlyFusion, None],
+        "intermediate": [IntermediateFusion, None],
+        "split": ["str"],
+    }
+)
+def fusion_scores(
+    linked: LinkedCohort,
+    model: FusedRiskModel,
+    early: EarlyFusion | None = None,
+    intermediate: IntermediateFusion | None = None,
+    split: str = "test",
+) -> pd.DataFrame:
+    """Every single-modality and fused probability for the people of one split, side by side.
+
+    Parameters
+    ----------
+    linked : LinkedCohort
+        The cohort the models were fitted on.
+    model : FusedRiskModel
+        From :func:`fit_fused_risk_model`.
+    early : EarlyFusion, optional
+        From :func:`fit_early_fusion`; its column is left out when None.
+    intermediate : IntermediateFusion, optional
+        From :func:`fit_intermediate_fusion`; its column is left out when None.
+    split : {"train", "validation", "test"}, default "test"
+        Whose scores.
+
+    Returns
+    -------
+    DataFrame
+        One row per person of the split (index of ``linked.people``): disease;
+        single modalities prs (the standardized score itself), clinical
+        (sex, age, bmi, smoking), genomic (PRS + PCs + clinical), image
+        (calibrated CNN); fusions late (stacked), optimal (log-odds sum with
+        prior correction), early, intermediate; references truth (P(D |
+        genetic value, environment)) and ceiling (truth fused with the image
+        by the log-odds sum).
+
+    Examples
+    --------
+    See :func:`fit_fused_risk_model`'s example; there,
+    ``fusion_scores(linked, model).columns.tolist()`` is
+    ``['disease', 'prs', 'clinical', 'genomic', 'image', 'late', 'optimal', 'truth', 'ceiling']``.
+
+    >>> import inspect
+    >>> inspect.signature(fusion_scores).parameters["split"].default
+    'test'
+    """
+    rows = linked.index(split)
+    people, images = linked.people.iloc[rows], linked.images[rows]
+    single = model.modality_proba(people, images)
+    out = pd.DataFrame({"disease": people["disease"].to_numpy().astype(int)}, index=people.index)
+    out["prs"] = people["prs"].to_numpy(float)
+    out["clinical"] = single["clinical"]
+    out["genomic"] = single["genomic"]
+    out["image"] = single["image"]
+    out["late"] = model.predict_proba(people, images)
+    out["optimal"] = optimal_log_odds_combination(single["genomic"], single["image"], model.prior)
+    if early is not None:
+        out["early"] = early.predict_proba(people, images)
+    if intermediate is not None:
+        out["intermediate"] = intermediate.predict_proba(people, images)
+    truth = linked.truth_risk()[rows]
+    out["truth"] = truth
+    out["ceiling"] = optimal_log_odds_combination(truth, single["image"], model.prior)
+    return out

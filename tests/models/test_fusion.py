@@ -3,7 +3,6 @@
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from pmed_utils.datasets import make_linked_cohort
@@ -60,8 +59,9 @@ def test_log_odds_sum_is_the_true_posterior_in_a_simulation():
         return o / (1 + o)
 
     joint_odds = prior / (1 - prior) * np.exp(s1 - 0.5) * np.exp(2 * s2 - 2)
-    np.testing.assert_allclose(optimal_log_odds_combination(post(s1, 1.0), post(s2, 2.0), prior),
-                               joint_odds / (1 + joint_odds), rtol=1e-6)
+    np.testing.assert_allclose(
+        optimal_log_odds_combination(post(s1, 1.0), post(s2, 2.0), prior), joint_odds / (1 + joint_odds), rtol=1e-6
+    )
 
 
 def test_log_odds_sum_bad_input():
