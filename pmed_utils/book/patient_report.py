@@ -279,15 +279,20 @@ def _paragraphs(r: PersonalRisk, f: dict[str, str]) -> tuple[str, str]:
         else ""
     )
     scarce_zh = f"注意：训练人群中只有 {f['group_share']} 来自该组，因此评分的可靠性较低。" if r.scarce else ""
+    names = {"image": ("image", "影像"), "genotype": ("genotype", "基因型")}
+    lacking_en = "".join(
+        f" There is no {names[m][0]} for this person, so the risk rests on the other data." for m in r.missing_modalities
+    )
+    lacking_zh = "".join(f"此人没有{names[m][1]}数据，因此风险仅基于其他数据。" for m in r.missing_modalities)
     en = (
-        f"This is a simulated person, not a real patient. The model estimates a risk of {f['risk']} "
+        f"This is a simulated person, not a real patient.{lacking_en} The model estimates a risk of {f['risk']} "
         f"({f['level']} interval {f['risk_low']} to {f['risk_high']}), which {decision_en} "
         f"(threshold {f['threshold']}).{prs_en}{scarce_en}{whatif_en} At this threshold the model finds "
         f"{f['sensitivity']} of the people who have the disease, and {f['ppv']} of the people it flags "
         f"have it (measured on {f['n_evaluation']} {r.evaluation_split} people)."
     )
     zh = (
-        f"这是一个模拟的人，不是真实的患者。模型估计的患病风险为 {f['risk']}"
+        f"这是一个模拟的人，不是真实的患者。{lacking_zh}模型估计的患病风险为 {f['risk']}"
         f"（{f['level']} 区间 {f['risk_low']} 至 {f['risk_high']}），{decision_zh}"
         f"（阈值 {f['threshold']}）。{prs_zh}{scarce_zh}{whatif_zh}在该阈值下，模型能发现 "
         f"{f['sensitivity']} 的患者（灵敏度），被标记者中有 {f['ppv']} 确实患病（阳性预测值），"

@@ -112,6 +112,7 @@ def test_missing_image_and_scarce_group_are_said(cohort, tmp_path):
     r = personal_risk(model, people, pid, images=images, drop_image=True, missing="fallback")
     _, soup = _page(r, tmp_path)
     assert "No image" in _field(soup, "no-image")
+    assert "no image for this person" in _field(soup, "paragraph-en") and "没有影像" in _field(soup, "paragraph-zh")
     assert "scarce" in _field(soup, "scarce-warning")
     assert report_fields(r)["group_share"] in _field(soup, "paragraph-en")
     assert report_fields(r)["group_share"] in _field(soup, "paragraph-zh")
