@@ -211,11 +211,11 @@ def _contributions_panel(r: PersonalRisk) -> tuple[str, str]:
     ax.set_xlabel("contribution to the log-odds (vs the baseline)", fontsize=8)
     ax.tick_params(labelsize=7)
     alt = "Bar chart of each term's contribution to the log-odds: " + ", ".join(
-        f"{_TERM_NAMES.get(t, (t, t))[0]} {_num(v)}" for t, v in zip(terms, values)
+        f"{_TERM_NAMES.get(t, (t, t))[0]} {_num(v)}" for t, v in zip(terms, values, strict=True)
     )
     img = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{_png(fig)}">'
     rows = "".join(
-        f'<tr><td>{html.escape(_TERM_NAMES.get(t, (t, t))[0])}</td><td>{r.term_kinds.get(t, "other")}</td>'
+        f"<tr><td>{html.escape(_TERM_NAMES.get(t, (t, t))[0])}</td><td>{r.term_kinds.get(t, 'other')}</td>"
         f'<td class="num" data-field="contribution-{html.escape(t)}">{_num(float(v))}</td></tr>'
         for t, v in r.contributions.items()
     )
@@ -281,7 +281,8 @@ def _paragraphs(r: PersonalRisk, f: dict[str, str]) -> tuple[str, str]:
     scarce_zh = f"注意：训练人群中只有 {f['group_share']} 来自该组，因此评分的可靠性较低。" if r.scarce else ""
     names = {"image": ("image", "影像"), "genotype": ("genotype", "基因型")}
     lacking_en = "".join(
-        f" There is no {names[m][0]} for this person, so the risk rests on the other data." for m in r.missing_modalities
+        f" There is no {names[m][0]} for this person, so the risk rests on the other data."
+        for m in r.missing_modalities
     )
     lacking_zh = "".join(f"此人没有{names[m][1]}数据，因此风险仅基于其他数据。" for m in r.missing_modalities)
     en = (
@@ -386,7 +387,9 @@ def write_patient_report(
     pdf_out = None
     if pdf is not None:
         if Path(pdf).suffix.lower() != ".pdf":
-            raise ValueError(f"The 'pdf' parameter of write_patient_report must be a .pdf file; got {Path(pdf).name!r}.")
+            raise ValueError(
+                f"The 'pdf' parameter of write_patient_report must be a .pdf file; got {Path(pdf).name!r}."
+            )
         pdf_out = check_output_path(Path(pdf).with_suffix(".html"), "patient").with_suffix(".pdf")
     r = personal_risk
     f = report_fields(r)

@@ -515,7 +515,6 @@ def personal_risk(
     )
 
 
-
 _FUSED_TERMS = ["baseline", "genotype", "image", "bmi", "smoking", "age", "sex"]
 
 
@@ -585,7 +584,7 @@ class ResampledFusedModel:
         a, b = model.image_platt
         calibrated = _logit(self._proba(self._val, self._val_images)["image"].to_numpy())
         self._raw_val = (calibrated - a) / b  # the CNN's own logit on the validation people
-        self._cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self._cache: dict[tuple[int, int], dict[str, Any]] = {}
 
     def _proba(self, people: pd.DataFrame, images: np.ndarray | None) -> pd.DataFrame:
         return self.model.modality_proba(people, images)

@@ -197,7 +197,9 @@ def test_cli_image_of_the_wrong_shape(toy_build, tmp_path):
 
     np.save(tmp_path / "img.npy", np.zeros((32, 32)))
     with pytest.raises(SystemExit, match=r"--image must have the cohort's image shape \(28, 28\)"):
-        main(["patient", "--person-id", "P0007", "--out", str(tmp_path / "r.html"), "--image", str(tmp_path / "img.npy")])
+        main(
+            ["patient", "--person-id", "P0007", "--out", str(tmp_path / "r.html"), "--image", str(tmp_path / "img.npy")]
+        )
     np.save(tmp_path / "ok.npy", np.full((28, 28), 0.5))
     np.save(tmp_path / "sal.npy", np.ones((28, 28)))
     out = tmp_path / "ok.html"
