@@ -8,8 +8,8 @@ of each modality and each modifiable factor to the log-odds, what-if risks for
 the modifiable factors, and the recommendation at the clinic's threshold with
 the sensitivity and PPV measured at that threshold on held-out people.
 
-The model is anything with two methods (the fused models of
-:mod:`pmed_utils.models.fusion` have them):
+The model is anything with two methods (wrap a late-fusion model of
+:mod:`pmed_utils.models.fusion` with :func:`resample_fused_model` to get them):
 
 ``contributions(people, images)``
     A DataFrame with one row per person and one column per term of the
@@ -276,8 +276,8 @@ def personal_risk(
     model : object
         A fitted model with ``contributions(people, images)`` and
         ``log_odds_draws(people, images, n_draws, random_state)`` (see the
-        module's description), such as a fused model of
-        :mod:`pmed_utils.models.fusion`.
+        module's description), such as a late-fusion model wrapped by
+        :func:`resample_fused_model`.
     people : pandas.DataFrame
         The cohort, one row per person, with columns person_id, population,
         split ("train", "validation", "test"), prs (float, NaN for missing
