@@ -24,8 +24,8 @@ The model is anything with two methods (wrap a late-fusion model of
 :func:`resample_fused_model` wraps a
 :class:`~pmed_utils.models.fusion.FusedRiskModel` (late fusion) in these two
 methods: its intervals come from draws of the coefficients of the model's logistic
-layers (genomic and clinical regressions, image calibration, stack) from their
-asymptotic normal distributions, with the CNN held fixed.
+layers (genomic and clinical regressions, stack) from their asymptotic normal
+distributions, with the image calibration and the CNN held fixed.
 
 Rendering the report (HTML, PDF) is the book layer's job
 (:func:`pmed_utils.book.patient_report.write_patient_report`).
@@ -549,10 +549,10 @@ class ResampledFusedModel:
     model's own (baseline, genotype, image, bmi, smoking, age, sex; a missing
     modality is scored by the model's fallback); ``log_odds_draws`` are the
     log-odds under draws of the coefficients of the genomic and clinical
-    regressions (fitted on the training people), of the image calibration and
-    of the stack (fitted on the validation people) from their asymptotic
-    normal distributions (the inverse Fisher information at the fit: the
-    delta method by simulation). The CNN is held fixed, so the interval leaves
+    regressions (fitted on the training people) and of the stack (fitted on
+    the validation people) from their asymptotic normal distributions (the
+    inverse Fisher information at the fit: the delta method by simulation).
+    The image calibration, whose scale the stack refits, and the CNN are held fixed, so the interval leaves
     out the image model's own training noise.
 
     Attributes
@@ -629,7 +629,9 @@ class ResampledFusedModel:
             beta = np.concatenate([[layer.intercept], layer.coef])
             out[name] = _coefficient_draws(z, y_train, beta, 1.0, n_draws, rng)
         a, b = m.image_platt
-        out["platt"] = _coefficient_draws(self._raw_val[:, None], y_val, np.array([a, b]), 0.0, n_draws, rng)
+        # The stack refits the image log-odds' scale on the same validation people, so the calibration is
+        # held at its fit: drawing both independently would count the same uncertainty twice.
+        out["platt"] = np.tile([a, b], (n_draws, 1))
         img_val = a + b * self._raw_val
         g_val = m.genomic.log_odds(self._val)
         c_val = m.clinical.log_odds(self._val)
