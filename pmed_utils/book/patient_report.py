@@ -53,6 +53,8 @@ def _pct(x: float) -> str:
     """A probability as a percentage: one decimal, two below 1% (so that a small risk is not "0.0%")."""
     if not np.isfinite(x):
         return "n/a"
+    if x >= 0.9995:
+        return ">99.9%"  # not "100.0%": a model's risk is never certain
     return f"{100 * x:.2f}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"
 
 
