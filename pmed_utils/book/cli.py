@@ -3,6 +3,7 @@
     pmed list
     pmed run 01_pipeline_at_a_glance -p seed 7 -o out.ipynb
     pmed report 01_pipeline_at_a_glance -p seed 7 -o report.html
+    pmed patient --person-id CEU_00012 --out report.html --pdf report.pdf
 
 Before a notebook is executed, the command checks everything it was given, so
 that a typo fails at once rather than after minutes of computation:
@@ -18,6 +19,14 @@ that a typo fails at once rather than after minutes of computation:
   ``.ipynb`` file, ``pmed report`` writes one HTML page and needs ``.html``;
   the folder it goes in must exist and be writable (it is not created), and an
   existing file of that name is replaced.
+
+``pmed patient`` writes one simulated person's personal risk report
+(:mod:`pmed_utils.book.patient_report`): it builds a small linked cohort and
+fused model (seconds to a minute), then checks the person id (listing the
+valid ones), an optional replacement image (``--image``, a ``.npy`` of the
+cohort's image shape) and a missing image (``--no-image`` needs
+``--fallback``), and writes the HTML (``--out``) and optionally a PDF
+(``--pdf``, printed by headless Chromium).
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from pmed_utils.validation import InvalidParameterError, Options, validate_param
 
 __all__ = ["main", "find_notebooks", "parse_value", "check_parameters", "check_output_path"]
 
-OUTPUT_SUFFIXES = {"run": ".ipynb", "report": ".html"}
+OUTPUT_SUFFIXES = {"run": ".ipynb", "report": ".html", "patient": ".html"}
 
 
 @validate_params({"root": ["path", None]})
@@ -222,8 +231,9 @@ def check_output_path(output: str | Path, command: str) -> Path:
     ----------
     output : str or Path
         The ``-o`` argument.
-    command : {"run", "report"}
-        ``run`` writes an executed notebook (``.ipynb``), ``report`` one HTML page (``.html``).
+    command : {"run", "report", "patient"}
+        ``run`` writes an executed notebook (``.ipynb``), ``report`` and
+        ``patient`` one HTML page (``.html``).
 
     Returns
     -------
@@ -386,7 +396,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--ci", action="store_true", help="use the notebook's small CI parameters")
         if cmd == "report":
             p.add_argument("--show-code", action="store_true", help="include the code cells")
+    _add_patient_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "patient":
+        return _patient(args)
     notebooks = find_notebooks()
     if args.command == "list":
         import papermill as pm
@@ -420,6 +433,96 @@ def main(argv: list[str] | None = None) -> int:
             source_root=path.parent.parent,
         )
     print(f"Report written to {output}")
+    return 0
+
+
+def _add_patient_parser(sub: Any) -> None:
+    IMAGE_DATASETS = ("pneumoniamnist", "breastmnist")  # those shipped with pmed (datasets.linked)
+    p = sub.add_parser("patient", help="write one simulated person's personal risk report (HTML, optional PDF)")
+    p.add_argument("--person-id", required=True, help="the person's id in the simulated cohort, e.g. CEU_00012")
+    p.add_argument("--out", "-o", required=True, help="the .html file to write, in an existing writable folder")
+    p.add_argument("--pdf", help="also print the report to this .pdf with headless Chromium")
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulated cohort and model (default 0)")
+    p.add_argument("--image-dataset", default="pneumoniamnist", choices=IMAGE_DATASETS, help="MedMNIST images")
+    p.add_argument("--n-people", type=int, default=1500, help="people in the simulated cohort (default 1500)")
+    p.add_argument("--epochs", type=int, default=4, help="epoch budget of the image CNN (default 4)")
+    p.add_argument("--threshold", type=float, default=0.2, help="the clinic's decision threshold on the risk")
+    p.add_argument("--image", help="a .npy image to use instead of the person's own (the cohort's image shape)")
+    p.add_argument("--saliency", help="a .npy saliency map of the image (same shape)")
+    p.add_argument("--no-image", action="store_true", help="treat the person's image as missing")
+    p.add_argument("--fallback", action="store_true", help="allow a missing modality (the model falls back)")
+
+
+def _load_npy(path: str, what: str) -> Any:
+    import numpy as np
+
+    file = Path(path).expanduser()
+    if not file.is_file() or file.suffix.lower() != ".npy":
+        raise ValueError(f"The {what} must be an existing .npy file; got {path!r}.")
+    try:
+        return np.load(file, allow_pickle=False)
+    except ValueError as exc:
+        raise ValueError(f"The {what} {path!r} is not a readable .npy array: {exc}") from None
+
+
+def _patient(args: argparse.Namespace) -> int:
+    """``pmed patient``: every input checked before the (slow) cohort and model are built, then the report."""
+    from pmed_utils.book import patient_report
+    from pmed_utils.evaluation import personal_risk
+
+    try:
+        output = check_output_path(args.out, "patient")
+        pdf = None
+        if args.pdf is not None:
+            if Path(args.pdf).suffix.lower() != ".pdf":
+                raise ValueError(f"The --pdf output must be a .pdf file; got {Path(args.pdf).name!r}.")
+            pdf = check_output_path(Path(args.pdf).with_suffix(".html"), "patient").with_suffix(".pdf")
+            if patient_report.find_chromium() is None:
+                raise ValueError("--pdf needs Chromium, and none is on PATH (apt-get install chromium).")
+        if not 0 < args.threshold < 1:
+            raise ValueError(f"--threshold must be in (0, 1); got {args.threshold}.")
+        if args.n_people < 300:
+            raise ValueError(f"--n-people must be at least 300; got {args.n_people}.")
+        if args.epochs < 1:
+            raise ValueError(f"--epochs must be at least 1; got {args.epochs}.")
+        if args.seed < 0:
+            raise ValueError(f"--seed must be a non-negative int; got {args.seed}.")
+        if args.no_image and not args.fallback:
+            raise ValueError("--no-image leaves the person without an image; add --fallback to let the model "
+                             "use the genotype and recorded factors only.")  # fmt: skip
+        if args.no_image and (args.image or args.saliency):
+            raise ValueError("--no-image cannot be combined with --image or --saliency.")
+        image = _load_npy(args.image, "--image") if args.image else None
+        saliency = _load_npy(args.saliency, "--saliency") if args.saliency else None
+        print(f"Building the simulated cohort and fused model (seed {args.seed}, {args.n_people} people)...")
+        people, images, model = patient_report._build_patient_model(
+            n_people=args.n_people, image_dataset=args.image_dataset, random_state=args.seed, epochs=args.epochs
+        )
+        ids = people["person_id"].astype(str)
+        if args.person_id not in set(ids):
+            pops = ", ".join(f"{g.iloc[0]} … {g.iloc[-1]}" for _, g in ids.groupby(people["population"]))
+            raise ValueError(f"No person {args.person_id!r} in the simulated cohort (seed {args.seed}); its "
+                             f"{len(ids)} ids are {pops}.")  # fmt: skip
+        if image is not None:
+            expected = images.shape[1:]
+            squeezed = image.reshape(image.shape[:-1]) if image.ndim == 3 and image.shape[-1] == 1 else image
+            if squeezed.shape != expected[:2]:
+                raise ValueError(f"--image must have the cohort's image shape {expected[:2]} (or {expected}); "
+                                 f"got {image.shape}.")  # fmt: skip
+            images = images.copy()
+            images[int(ids.to_numpy().tolist().index(args.person_id))] = squeezed.reshape(expected)
+        risk = personal_risk(
+            model, people, args.person_id, images=images, drop_image=args.no_image,
+            missing="fallback" if args.fallback else "error", threshold=args.threshold, saliency=saliency,
+            random_state=args.seed,
+        )  # fmt: skip
+        written = patient_report.write_patient_report(risk, output, pdf=pdf)
+    except ValueError as exc:
+        message = str(exc).replace("pass missing='fallback'", "add --fallback")
+        raise SystemExit(f"pmed: {message}") from None
+    except RuntimeError as exc:
+        raise SystemExit(f"pmed: {exc}") from None
+    print(f"Report written to {written}" + (f" and {pdf}" if pdf else ""))
     return 0
 
 

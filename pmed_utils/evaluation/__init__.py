@@ -30,6 +30,13 @@ from pmed_utils.evaluation._monitoring import (
     run_update_strategy,
     StrategyRun,
 )
+from pmed_utils.evaluation._personal import (
+    PersonalRisk,
+    ResampledFusedModel,
+    personal_risk,
+    prs_percentile,
+    resample_fused_model,
+)
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -77,8 +84,10 @@ __all__ = [
     "CalibrationFit",
     "DelongComparison",
     "DelongResult",
+    "PersonalRisk",
     "PrecisionRecallResult",
     "Recalibrator",
+    "ResampledFusedModel",
     "RocResult",
     "auc_delong",
     "brier_score",
@@ -90,10 +99,13 @@ __all__ = [
     "cross_validate",
     "decision_curve",
     "metrics_at_threshold",
+    "personal_risk",
     "precision_recall",
+    "prs_percentile",
     "r2_by_group",
     "r2_with_ci",
     "recalibrate",
+    "resample_fused_model",
     "risk_by_quantile",
     "roc_with_ci",
     "split_by_individual",
