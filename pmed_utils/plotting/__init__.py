@@ -6,5 +6,7 @@ from pmed_utils.plotting.genomics import *  # noqa: F401,F403
 from pmed_utils.plotting.genomics import __all__ as _genomics_all
 from pmed_utils.plotting.imaging import *  # noqa: F401,F403
 from pmed_utils.plotting.imaging import __all__ as _imaging_all
+from pmed_utils.plotting.interpret import *  # noqa: F401,F403
+from pmed_utils.plotting.interpret import __all__ as _interpret_all
 
-__all__ = list(_evaluation_all) + list(_imaging_all) + list(_genomics_all)
+__all__ = list(_evaluation_all) + list(_imaging_all) + list(_genomics_all) + list(_interpret_all)
