@@ -52,9 +52,10 @@ class ShapValues:
         The output the contributions start from (the background's mean output; for
         a linear model, the output at the background mean).
     method : str
-        "linear", "exact" or "permutation".
+        "linear", "tree", "exact" or "permutation".
     output : str
-        "logit" (classifiers) or "prediction" (regressors).
+        "logit" (classifiers), "probability" (forests and trees, explained on
+        their raw output) or "prediction" (regressors).
 
     Examples
     --------
@@ -128,6 +129,16 @@ def _check_fitted(model, func: str) -> None:
         )
 
 
+def _is_tree_model(model) -> bool:
+    return type(model).__module__.startswith(("sklearn.ensemble", "sklearn.tree", "xgboost", "lightgbm"))
+
+
+def _subsample(background: np.ndarray, max_background: int, rng: np.random.Generator) -> np.ndarray:
+    if len(background) <= max_background:
+        return background
+    return background[np.sort(rng.choice(len(background), max_background, replace=False))]
+
+
 def _output_function(model):
     """X → the explained output: the logit of P(class 1) for a classifier, the prediction otherwise."""
     if _is_classifier(model):
@@ -177,7 +188,7 @@ def _inputs(model, X, background, feature_names, func: str):
         "X": ["array-like"],
         "background": ["array-like"],
         "feature_names": ["array-like", None],
-        "method": [Options({"auto", "linear", "exact", "permutation"})],
+        "method": [Options({"auto", "linear", "tree", "exact", "permutation"})],
         "max_background": [Interval(numbers.Integral, 1, None)],
         "random_state": ["random_state"],
     }
@@ -197,11 +208,15 @@ def shap_values(
     ``method="auto"`` picks ``"linear"`` for a linear model (a scikit-learn
     linear estimator, possibly after feature-wise scalers in a Pipeline:
     ``shap.LinearExplainer`` with an independent masker on the whole
-    background, exactly :math:`\\beta_j (x_j - \\bar x_j)`), ``"exact"`` for any
-    other model with at most 12 features (``shap.explainers.Exact``: exact Shapley
-    values given the background) and ``"permutation"`` beyond
-    (``shap.explainers.Permutation``, antithetic permutations). The two
-    model-agnostic explainers use at most ``max_background`` background people.
+    background, exactly :math:`\\beta_j (x_j - \\bar x_j)`), ``"tree"`` for a
+    tree ensemble (``shap.TreeExplainer``, interventional, on the model's raw
+    output: the log-odds of a gradient-boosting classifier, the probability of a
+    random forest), ``"exact"`` for any other model with at most 12 features
+    (``shap.explainers.Exact``: exact Shapley values given the background) and
+    ``"permutation"`` beyond (``shap.explainers.Permutation``). All but the linear
+    explainer use at most ``max_background`` background people. The exact and
+    permutation explainers compile numba code on their first call in a session,
+    which takes tens of seconds.
 
     Parameters
     ----------
@@ -213,10 +228,10 @@ def shap_values(
         The reference people (usually training people); the base value is their mean output.
     feature_names : sequence of str, optional
         Column names; None = the DataFrame's columns or x0, x1, ...
-    method : {"auto", "linear", "exact", "permutation"}, default "auto"
+    method : {"auto", "linear", "tree", "exact", "permutation"}, default "auto"
         The explainer.
     max_background : int, default 100
-        Background people kept (drawn at random) by the exact and permutation explainers.
+        Background people kept (drawn at random) by the tree, exact and permutation explainers.
     random_state : int, numpy.random.Generator or None, default None
         The background draw and the permutations.
 
@@ -243,7 +258,12 @@ def shap_values(
     X_in, B_in, names = _inputs(model, X, background, feature_names, func)
     parts = _linear_parts(model)
     if method == "auto":
-        method = "linear" if parts is not None else ("exact" if len(names) <= _EXACT_MAX_FEATURES else "permutation")
+        if parts is not None:
+            method = "linear"
+        elif _is_tree_model(model):
+            method = "tree"
+        else:
+            method = "exact" if len(names) <= _EXACT_MAX_FEATURES else "permutation"
     if method == "linear" and parts is None:
         raise ValueError(
             f"The 'method' parameter of {func} is 'linear', which needs a scikit-learn linear model (optionally "
@@ -259,11 +279,28 @@ def shap_values(
         explainer = shap.LinearExplainer(linear, shap.maskers.Independent(Bt, max_samples=len(Bt)))
         values = np.asarray(explainer.shap_values(Xt), dtype=float).reshape(len(Xt), -1)
         base = float(np.ravel(explainer.expected_value)[0])
+    elif method == "tree":
+        rng = check_random_state(random_state, func=func)
+        B_arr = _subsample(np.asarray(B_in, dtype=float), max_background, rng)
+        try:
+            explainer = shap.TreeExplainer(
+                model, data=B_arr, feature_perturbation="interventional", model_output="raw"
+            )
+        except Exception as err:  # shap's own message says which models it supports
+            raise ValueError(
+                f"The 'method' parameter of {func} is 'tree', but shap's TreeExplainer does not support "
+                f"{type(model).__name__} ({err}). Use method='auto'."
+            ) from None
+        raw = np.asarray(explainer.shap_values(np.asarray(X_in, dtype=float), check_additivity=False), dtype=float)
+        expected = np.ravel(explainer.expected_value)
+        if raw.ndim == 3:  # one slice per class: keep class 1
+            raw, expected = raw[..., -1], expected[-1:]
+        values, base = raw, float(expected[0])
+        if _is_classifier(model) and not hasattr(model, "decision_function"):
+            output = "probability"  # forests and single trees average probabilities
     else:
         rng = check_random_state(random_state, func=func)
-        B_arr = np.asarray(B_in, dtype=float)
-        if len(B_arr) > max_background:
-            B_arr = B_arr[np.sort(rng.choice(len(B_arr), max_background, replace=False))]
+        B_arr = _subsample(np.asarray(B_in, dtype=float), max_background, rng)
         columns = getattr(model, "feature_names_in_", None)
         to_output = _output_function(model)
 

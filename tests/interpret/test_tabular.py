@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.ensemble import GradientBoostingClassifier, RandomForestRegressor
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
@@ -56,24 +56,33 @@ def test_linear_regression_shap(cohort):
     np.testing.assert_allclose(sv.values.to_numpy(), model.coef_ * (X.iloc[:10] - X.mean()).to_numpy(), atol=1e-10)
 
 
-def test_exact_explainer_agrees_with_the_linear_one_on_a_linear_model(cohort):
+def test_tree_explainer_adds_up_to_the_log_odds_of_boosting(cohort):
+    X, y = cohort
+    model = GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0).fit(X, y)
+    sv = shap_values(model, X.iloc[:5], X, max_background=30, random_state=0)
+    assert sv.method == "tree" and sv.output == "logit"
+    np.testing.assert_allclose(sv.outputs, model.decision_function(X.iloc[:5]), atol=1e-6)
+
+
+def test_tree_explainer_on_a_forest_explains_the_probability(cohort):
+    X, y = cohort
+    model = RandomForestClassifier(n_estimators=10, max_depth=3, random_state=0).fit(X, y)
+    sv = shap_values(model, X.iloc[:5], X.iloc[:40])
+    assert sv.output == "probability"
+    np.testing.assert_allclose(sv.outputs, model.predict_proba(X.iloc[:5])[:, 1], atol=1e-6)
+
+
+def test_model_agnostic_explainers_add_up_and_agree_with_the_linear_one(cohort):
+    # One test, because the first exact/permutation call compiles shap's numba code.
     X, y = cohort
     model = LogisticRegression(max_iter=1000).fit(X, y)
-    linear = shap_values(model, X.iloc[:5], X.iloc[:50])
-    exact = shap_values(model, X.iloc[:5], X.iloc[:50], method="exact")
+    linear = shap_values(model, X.iloc[:3], X.iloc[:20])
+    exact = shap_values(model, X.iloc[:3], X.iloc[:20], method="exact")
     # The exact explainer explains the mean logit over the background, the linear one the logit at the
     # mean: the same thing for a model linear in the logit.
     np.testing.assert_allclose(exact.values, linear.values, atol=1e-6)
-    assert exact.base_value == pytest.approx(linear.base_value, abs=1e-6)
-
-
-@pytest.mark.parametrize("method", ["exact", "permutation"])
-def test_model_agnostic_shap_adds_up_for_a_tree_model(cohort, method):
-    X, y = cohort
-    model = GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0).fit(X, y)
-    sv = shap_values(model, X.iloc[:5], X, method=method, max_background=30, random_state=0)
-    assert sv.method == method
-    np.testing.assert_allclose(sv.outputs, model.decision_function(X.iloc[:5]), atol=1e-4)
+    perm = shap_values(model, X.iloc[:3], X.iloc[:20], method="permutation", random_state=0)
+    np.testing.assert_allclose(perm.outputs, model.decision_function(X.iloc[:3]), atol=1e-6)
 
 
 def test_method_linear_refuses_a_non_linear_model(cohort):
@@ -82,7 +91,10 @@ def test_method_linear_refuses_a_non_linear_model(cohort):
     with pytest.raises(ValueError, match="method='auto'"):
         shap_values(model, X.iloc[:2], X, method="linear")
     pca = make_pipeline(PCA(2), LogisticRegression()).fit(X, y)
-    assert shap_values(pca, X.iloc[:2], X.iloc[:20]).method == "exact"  # not feature-wise: model-agnostic
+    with pytest.raises(ValueError, match="method='auto'"):  # not feature-wise, so not linear in x
+        shap_values(pca, X.iloc[:2], X.iloc[:20], method="linear")
+    with pytest.raises(ValueError, match="TreeExplainer does not support"):
+        shap_values(pca, X.iloc[:2], X.iloc[:20], method="tree")
 
 
 def test_explain_person_contributions_sum_to_logit_minus_base(cohort):
@@ -103,7 +115,7 @@ def test_explain_person_for_a_tree_model_sums_too(cohort):
     X, y = cohort
     model = GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0).fit(X, y)
     table = explain_person(model, X.iloc[3], X, random_state=0)
-    assert table.attrs["method"] == "exact"
+    assert table.attrs["method"] == "tree"
     assert table["contribution"].sum() + table.attrs["base_value"] == pytest.approx(
         model.decision_function(X.iloc[[3]])[0], abs=1e-6)
 
