@@ -235,7 +235,9 @@ def grad_cam(
         layer = names[-1]
     if layer not in names:
         listed = ", ".join(repr(n) for n in names)
-        kind = next((f" (a {type(lyr).__name__} layer)" for lyr in model.layers if lyr.name == layer), " (no such layer)")
+        kind = next(
+            (f" (a {type(lyr).__name__} layer)" for lyr in model.layers if lyr.name == layer), " (no such layer)"
+        )
         raise ValueError(
             f"The 'layer' parameter of {func} must name a convolution layer of {model.name}: one of {listed}; "
             f"got {layer!r}{kind}."

@@ -101,7 +101,9 @@ def rank_correlation(maps_a: ArrayLike, maps_b: ArrayLike, *, absolute: bool = F
         a, b = np.abs(a), np.abs(b)
     r = _spearman(a, b)
     if np.isnan(r).any():
-        warn_degenerate(func, f"{int(np.isnan(r).sum())} of {len(r)} image(s) have a constant map; their correlation is NaN")
+        warn_degenerate(
+            func, f"{int(np.isnan(r).sum())} of {len(r)} image(s) have a constant map; their correlation is NaN"
+        )
     return r
 
 

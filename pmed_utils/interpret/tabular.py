@@ -283,9 +283,7 @@ def shap_values(
         rng = check_random_state(random_state, func=func)
         B_arr = _subsample(np.asarray(B_in, dtype=float), max_background, rng)
         try:
-            explainer = shap.TreeExplainer(
-                model, data=B_arr, feature_perturbation="interventional", model_output="raw"
-            )
+            explainer = shap.TreeExplainer(model, data=B_arr, feature_perturbation="interventional", model_output="raw")
         except Exception as err:  # shap's own message says which models it supports
             raise ValueError(
                 f"The 'method' parameter of {func} is 'tree', but shap's TreeExplainer does not support "
@@ -474,6 +472,10 @@ def permutation_importances(
     X_in, _, names = _inputs(model, X, X, feature_names, func)
     target = check_binary_labels(y, "y", func=func) if _is_classifier(model) else np.asarray(y, dtype=float)
     check_same_length((X_in, "X"), (target, "y"), func=func)
-    result = permutation_importance(model, X_in, target, scoring=scoring, n_repeats=n_repeats, random_state=derive_seed(random_state, func=func))
-    table = pd.DataFrame({"importance": result.importances_mean, "std": result.importances_std}, index=pd.Index(names, name="feature"))
+    result = permutation_importance(
+        model, X_in, target, scoring=scoring, n_repeats=n_repeats, random_state=derive_seed(random_state, func=func)
+    )
+    table = pd.DataFrame(
+        {"importance": result.importances_mean, "std": result.importances_std}, index=pd.Index(names, name="feature")
+    )
     return table.sort_values("importance", ascending=False)

@@ -198,7 +198,9 @@ def plot_saliency_grid(
 
 
 @validate_params({"table": ["dataframe"], "metric": ["str"], "ax": [Axes, None]})
-def plot_sanity_check(table: pd.DataFrame, *, metric: str = "spearman_abs", ax: Axes | None = None, **kwargs: Any) -> Axes:
+def plot_sanity_check(
+    table: pd.DataFrame, *, metric: str = "spearman_abs", ax: Axes | None = None, **kwargs: Any
+) -> Axes:
     """Similarity to the trained model's maps as layers are randomised, one line per method.
 
     Parameters
@@ -233,8 +235,12 @@ def plot_sanity_check(table: pd.DataFrame, *, metric: str = "spearman_abs", ax: 
         ax.plot(rows["step"], rows[metric], label=_TITLES.get(str(method), str(method)), **kwargs)
     steps = table.drop_duplicates("step").sort_values("step")
     ax.set_xticks(steps["step"])
-    ax.set_xticklabels(["trained" if s == 0 else str(lyr) for s, lyr in zip(steps["step"], steps["layer"])],
-                       rotation=45, ha="right", fontsize=8)
+    ax.set_xticklabels(
+        ["trained" if s == 0 else str(lyr) for s, lyr in zip(steps["step"], steps["layer"], strict=False)],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
     ax.axhline(0, color="grey", lw=0.8, ls=":")
     labels = {"spearman": "Rank correlation", "spearman_abs": "Rank correlation (|map|)", "ssim": "SSIM"}
     ax.set_ylabel(labels.get(metric, metric) + " with the trained model's map")
@@ -270,7 +276,9 @@ def plot_faithfulness_curves(curves: Mapping[str, FaithfulnessCurve], *, ax: Axe
     ax = _axes(ax)
     kinds = {c.kind for c in curves.values()}
     if len(kinds) != 1:
-        raise ValueError(f"The 'curves' parameter of plot_faithfulness_curves must hold one kind of curve; got {sorted(kinds)}.")
+        raise ValueError(
+            f"The 'curves' parameter of plot_faithfulness_curves must hold one kind of curve; got {sorted(kinds)}."
+        )
     for name, c in curves.items():
         style = dict(kwargs)
         if name == "random":
@@ -322,7 +330,7 @@ def plot_person_explanation(
             "(as explain_person returns)."
         )
     rows = explanation.reindex(explanation["contribution"].abs().sort_values(ascending=False).index)
-    labels = [f"{name} = {value:.3g}" for name, value in zip(rows.index, rows["value"])]
+    labels = [f"{name} = {value:.3g}" for name, value in zip(rows.index, rows["value"], strict=False)]
     contributions = rows["contribution"].to_numpy(float)
     if top is not None and top < len(rows):
         rest = contributions[top:].sum()
@@ -335,7 +343,7 @@ def plot_person_explanation(
     y = np.arange(len(contributions))[::-1]
     kwargs.setdefault("height", 0.6)
     ax.barh(y, contributions, left=starts, color=colours, **kwargs)
-    for yi, start, c in zip(y, starts, contributions):
+    for yi, start, c in zip(y, starts, contributions, strict=False):
         ax.text(start + c, yi, f" {c:+.2f} ", va="center", ha="left" if c >= 0 else "right", fontsize=8)
     ax.set_yticks(y)
     ax.set_yticklabels(labels)

@@ -112,7 +112,9 @@ def test_grad_cam_defaults_to_the_last_conv_layer_and_resizes(images):
 @pytest.mark.parametrize("layer", ["nope", "features", "block0_bn0"])
 def test_grad_cam_bad_layer_lists_the_conv_layers(images, layer):
     model = small_cnn((8, 8, 1), filters=(2,))
-    with pytest.raises(ValueError, match="must name a convolution layer of small_cnn: one of 'block0_conv0', 'block0_conv1'"):
+    with pytest.raises(
+        ValueError, match="must name a convolution layer of small_cnn: one of 'block0_conv0', 'block0_conv1'"
+    ):
         grad_cam(model, images, layer=layer)
 
 

@@ -23,9 +23,9 @@ def test_rank_correlation_equals_scipy_spearman_with_ties():
     rng = np.random.default_rng(0)
     a = rng.integers(0, 4, (6, 5, 5)).astype(float)  # many ties
     b = a + rng.normal(scale=1.5, size=a.shape)
-    expected = [stats.spearmanr(x.ravel(), y.ravel()).statistic for x, y in zip(a, b)]
+    expected = [stats.spearmanr(x.ravel(), y.ravel()).statistic for x, y in zip(a, b, strict=False)]
     np.testing.assert_allclose(rank_correlation(a, b), expected, rtol=1e-12)
-    expected_abs = [stats.spearmanr(np.abs(x.ravel()), np.abs(y.ravel())).statistic for x, y in zip(a, b)]
+    expected_abs = [stats.spearmanr(np.abs(x.ravel()), np.abs(y.ravel())).statistic for x, y in zip(a, b, strict=False)]
     np.testing.assert_allclose(rank_correlation(a, b, absolute=True), expected_abs, rtol=1e-12)
 
 
@@ -74,7 +74,7 @@ def test_randomize_layers_copies_and_redraws_only_the_named_layers(make_patch_mo
     model, _ = make_patch_model()
     before = [w.copy() for w in model.get_weights()]
     copy = randomize_layers(model, ["out"], random_state=0)
-    for w, b in zip(model.get_weights(), before):
+    for w, b in zip(model.get_weights(), before, strict=False):
         np.testing.assert_array_equal(w, b)  # the original is untouched
     conv, kernel, bias = copy.get_weights()
     np.testing.assert_array_equal(conv, before[0])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.decomposition import PCA
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -17,7 +17,9 @@ from pmed_utils.interpret.tabular import explain_person, permutation_importances
 @pytest.fixture
 def cohort():
     rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(400, 4)) * [1.0, 3.0, 0.5, 2.0] + [0, 25, 0, 50], columns=["prs", "bmi", "smoking", "age"])
+    X = pd.DataFrame(
+        rng.normal(size=(400, 4)) * [1.0, 3.0, 0.5, 2.0] + [0, 25, 0, 50], columns=["prs", "bmi", "smoking", "age"]
+    )
     logit = 0.8 * X["prs"] + 0.1 * (X["bmi"] - 25) + 0.02 * (X["age"] - 50) - 1
     y = (rng.random(400) < 1 / (1 + np.exp(-logit))).astype(int)
     return X, y
@@ -117,7 +119,8 @@ def test_explain_person_for_a_tree_model_sums_too(cohort):
     table = explain_person(model, X.iloc[3], X, random_state=0)
     assert table.attrs["method"] == "tree"
     assert table["contribution"].sum() + table.attrs["base_value"] == pytest.approx(
-        model.decision_function(X.iloc[[3]])[0], abs=1e-6)
+        model.decision_function(X.iloc[[3]])[0], abs=1e-6
+    )
 
 
 def test_explain_person_refuses_several_people_and_bad_shapes(cohort):

@@ -45,8 +45,16 @@ def test_plot_saliency_grid_has_one_row_per_image_and_one_column_per_method():
 
 
 def test_plot_sanity_check_draws_each_method():
-    t = pd.DataFrame({"step": [0, 1, 2] * 2, "layer": ["none", "out", "conv"] * 2, "method": ["a"] * 3 + ["b"] * 3,
-                      "spearman": [1.0, 0.5, 0.1, 1.0, 0.9, 0.8], "spearman_abs": [1.0] * 6, "ssim": [1.0] * 6})
+    t = pd.DataFrame(
+        {
+            "step": [0, 1, 2] * 2,
+            "layer": ["none", "out", "conv"] * 2,
+            "method": ["a"] * 3 + ["b"] * 3,
+            "spearman": [1.0, 0.5, 0.1, 1.0, 0.9, 0.8],
+            "spearman_abs": [1.0] * 6,
+            "ssim": [1.0] * 6,
+        }
+    )
     ax = plot_sanity_check(t, metric="spearman")
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [1.0, 0.5, 0.1])
     assert [x.get_text() for x in ax.get_xticklabels()] == ["trained", "out", "conv"]
