@@ -85,10 +85,13 @@ _SCALERS = ("StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler")
 
 
 def _shap():
-    """The ``shap`` module, imported without its matplotlib deprecation notices."""
+    """The ``shap`` module, imported without the notices its import prints.
+
+    (matplotlib colour-map deprecations, and tqdm's "IProgress not found" in a
+    notebook without ipywidgets: shap imports ``tqdm.auto``.)
+    """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PendingDeprecationWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         import shap
     return shap
 
