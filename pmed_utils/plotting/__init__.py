@@ -8,9 +8,16 @@ from pmed_utils.plotting.genomics import *  # noqa: F401,F403
 from pmed_utils.plotting.genomics import __all__ as _genomics_all
 from pmed_utils.plotting.imaging import *  # noqa: F401,F403
 from pmed_utils.plotting.imaging import __all__ as _imaging_all
+from pmed_utils.plotting.interpret import *  # noqa: F401,F403
+from pmed_utils.plotting.interpret import __all__ as _interpret_all
 from pmed_utils.plotting.monitoring import *  # noqa: F401,F403
 from pmed_utils.plotting.monitoring import __all__ as _monitoring_all
 
-__all__ = list(_evaluation_all) + list(_imaging_all) + list(_genomics_all) + list(_fusion_all) + list(
-    _monitoring_all
-)
+__all__ = [
+    *_evaluation_all,
+    *_fusion_all,
+    *_genomics_all,
+    *_imaging_all,
+    *_interpret_all,
+    *_monitoring_all,
+]
