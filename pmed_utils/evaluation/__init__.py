@@ -19,6 +19,7 @@ from pmed_utils.evaluation._cv import CVResult, cross_validate
 from pmed_utils.evaluation._monitoring import (
     DetectionSummary,
     DetectorResult,
+    StrategyRun,
     calibration_by_period,
     calibration_in_the_large,
     cusum,
@@ -28,7 +29,6 @@ from pmed_utils.evaluation._monitoring import (
     page_hinkley,
     rolling_auc,
     run_update_strategy,
-    StrategyRun,
 )
 from pmed_utils.evaluation._personal import (
     PersonalRisk,

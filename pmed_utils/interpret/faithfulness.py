@@ -12,7 +12,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -109,7 +109,7 @@ def _curve(model, images, maps, steps, fill, target, random_state, batch_size, k
     return FaithfulnessCurve(kind, fractions, scores)
 
 
-_CURVE_PARAMS = {
+_CURVE_PARAMS: dict[str, list[Any]] = {
     "model": ["callable"],
     "images": ["array-like"],
     "maps": ["array-like", None],

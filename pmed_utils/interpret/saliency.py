@@ -125,7 +125,7 @@ def _scores(score: Callable, x: np.ndarray, batch_size: int) -> np.ndarray:
     return np.concatenate([np.asarray(score(x[i : i + batch_size])) for i in range(0, len(x), batch_size)])
 
 
-def _conv_types() -> tuple[type, ...]:
+def _conv_types() -> tuple[Any, ...]:
     keras = keras_module()
     return (
         keras.layers.Conv2D,
@@ -159,7 +159,8 @@ def conv_layer_names(model: keras.Model) -> list[str]:
     if not isinstance(model, keras.Model):
         raise TypeError(f"The 'model' parameter of conv_layer_names must be a keras.Model; got {type(model).__name__}.")
     types = _conv_types()
-    return [layer.name for layer in model.layers if isinstance(layer, types)]
+    layers: list[Any] = list(model.layers)
+    return [layer.name for layer in layers if isinstance(layer, types)]
 
 
 @validate_params(

@@ -2,6 +2,13 @@
 
 from pmed_utils.models.cnn import load_model, save_model, seed_cnn, small_cnn
 from pmed_utils.models.ensemble import CVEnsemble, train_cv_ensemble
+from pmed_utils.models.features import (
+    classical_models,
+    compare_feature_models,
+    extract_features,
+    feature_extractor,
+    fit_classical_models,
+)
 from pmed_utils.models.fusion import (
     EarlyFusion,
     FusedRiskModel,
@@ -15,12 +22,11 @@ from pmed_utils.models.fusion import (
     optimal_log_odds_combination,
     truth_ceiling,
 )
-from pmed_utils.models.features import (
-    classical_models,
-    compare_feature_models,
-    extract_features,
-    feature_extractor,
-    fit_classical_models,
+from pmed_utils.models.training import (
+    TrainingHistory,
+    TrainingTimeoutError,
+    predict_scores,
+    train_classifier,
 )
 from pmed_utils.models.updating import (
     FrozenModel,
@@ -30,12 +36,6 @@ from pmed_utils.models.updating import (
     UpdateScenario,
     UpdateStrategy,
     make_update_scenario,
-)
-from pmed_utils.models.training import (
-    TrainingHistory,
-    TrainingTimeoutError,
-    predict_scores,
-    train_classifier,
 )
 
 __all__ = [

@@ -343,7 +343,7 @@ class FusedRiskModel:
     clinical: _Logistic
     cnn: Any = field(repr=False)
     image_platt: tuple[float, float]
-    stackers: dict[frozenset, tuple[float, float, float]]
+    stackers: dict[frozenset, tuple[float, ...]]
     prior: float
     genotype_features: list[str]
     history: Any = field(default=None, repr=False)
@@ -456,7 +456,7 @@ class FusedRiskModel:
             for j, name in enumerate(tab.features):
                 key = "genotype" if name in self.genotype_features else name
                 out[key][sel] += terms[:, j]
-            base = c + a * tab.intercept
+            base: Any = c + a * tab.intercept
             if "image" in pattern:
                 out["image"][sel] = b * (img[sel] - _logit(np.array(self.prior)))
                 base = base + b * _logit(np.array(self.prior))
