@@ -31,6 +31,23 @@ from pmed_utils.evaluation._roc import (
     roc_with_ci,
 )
 from pmed_utils.evaluation._subgroups import subgroup_metrics
+from pmed_utils.evaluation._synthetic_cohorts import (
+    AdversarialAccuracy,
+    CorrelationComparison,
+    DCRComparison,
+    PCAOverlap,
+    UtilityComparison,
+    allele_frequency_agreement,
+    ld_decay,
+    ld_decay_error,
+    marginal_agreement,
+    nearest_neighbour_adversarial_accuracy,
+    pairwise_correlation_difference,
+    pca_overlap,
+    prs_utility,
+    table_dcr,
+    table_tstr,
+)
 from pmed_utils.evaluation._thresholds import (
     choose_threshold,
     metrics_at_threshold,
@@ -46,6 +63,22 @@ from pmed_utils.evaluation._utility import (
 from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
+    # synthetic cohorts (generative part, tables and genotypes)
+    "AdversarialAccuracy",
+    "CorrelationComparison",
+    "DCRComparison",
+    "PCAOverlap",
+    "UtilityComparison",
+    "allele_frequency_agreement",
+    "ld_decay",
+    "ld_decay_error",
+    "marginal_agreement",
+    "nearest_neighbour_adversarial_accuracy",
+    "pairwise_correlation_difference",
+    "pca_overlap",
+    "prs_utility",
+    "table_dcr",
+    "table_tstr",
     "DEFAULT_THRESHOLDS",
     "CVResult",
     "CalibrationFit",

@@ -299,6 +299,8 @@ class GenotypeRBM:
             "cd_steps": [Interval(numbers.Integral, 1, None)],
             "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
             "trait_weight": [Interval(numbers.Real, 0, None, closed="neither")],
+            "n_chains": [Interval(numbers.Integral, 1, None)],
+            "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
             "random_state": ["random_state"],
         }
     )
@@ -312,8 +314,12 @@ class GenotypeRBM:
         cd_steps: int = 1,
         weight_decay: float = 1e-4,
         trait_weight: float = 1.0,
+        n_chains: int = 500,
+        momentum: float = 0.5,
         random_state: int | np.random.Generator | None = 0,
     ) -> None:
+        self.n_chains = int(n_chains)
+        self.momentum = float(momentum)
         self.n_hidden = int(n_hidden)
         self.epochs = int(epochs)
         self.batch_size = int(batch_size)
@@ -402,12 +408,12 @@ class GenotypeRBM:
         scale = self._scale()
         velocity = [np.zeros_like(self.weights_), np.zeros(d), np.zeros(self.n_hidden)]
         batch = min(self.batch_size, n)
-        chains = v_data[rng.choice(n, batch, replace=False)]
+        chains = v_data[rng.choice(n, min(n, self.n_chains), replace=False)]
         self.history_ = []
         probe = rng.choice(n, min(n, 256), replace=False)
         bar = tqdm_class()(range(self.epochs), desc="GenotypeRBM", unit="epoch", leave=False)
         for epoch in bar:
-            momentum = 0.5 if epoch < 5 else 0.9
+            momentum = 0.5 if epoch < 5 else self.momentum
             order = rng.permutation(n)
             for start in range(0, n - batch + 1, batch):
                 v0 = v_data[order[start : start + batch]]
@@ -416,9 +422,9 @@ class GenotypeRBM:
                 hk = self._hidden_prob(chains)
                 v0s, vks = v0 * scale, chains * scale
                 grads = (
-                    (v0s.T @ h0 - vks.T @ hk) / batch - self.weight_decay * self.weights_,
-                    (v0 - chains).mean(axis=0),
-                    (h0 - hk).mean(axis=0),
+                    v0s.T @ h0 / batch - vks.T @ hk / chains.shape[0] - self.weight_decay * self.weights_,
+                    v0.mean(axis=0) - chains.mean(axis=0),
+                    h0.mean(axis=0) - hk.mean(axis=0),
                 )
                 for vel, grad, param in zip(velocity, grads, (self.weights_, self.visible_bias_, self.hidden_bias_), strict=True):
                     vel *= momentum
@@ -441,15 +447,20 @@ class GenotypeRBM:
         """Draw ``n`` synthetic people by Gibbs sampling.
 
         Chains start from independent draws from the training genotype
-        frequencies (never from a training person) and run ``n_gibbs`` steps.
+        frequencies (never from a training person) and run ``n_gibbs`` steps
+        with the trait free. A requested trait is honoured by keeping the
+        chains that ended in that class (rejection sampling from the joint,
+        so that genotypes follow the machine's own P(genotypes | trait));
+        after 10 rounds of chains any shortfall is filled by chains with the
+        trait clamped.
 
         Parameters
         ----------
         n : int ≥ 1
             Number of people.
         trait : int, array-like of int of shape (n,), or None
-            Clamp the trait of every person (an int) or of each person (an
-            array); None lets it be drawn jointly with the genotypes.
+            The trait of every person (an int) or of each person (an array);
+            None lets it be drawn jointly with the genotypes.
         n_gibbs : int ≥ 1, default 500
             Gibbs steps per chain.
 
@@ -463,21 +474,46 @@ class GenotypeRBM:
         if self.weights_ is None:
             raise ValueError(f"{func}: call fit (or GenotypeRBM.load) first.")
         rng = self._rng
+        n, steps, k = int(n), int(n_gibbs), self.n_classes_
+        class_p = np.ones(max(k, 1)) / max(k, 1)
+        wanted = _sample_trait(trait, n, class_p, bool(k), rng, func)
+        if trait is None:
+            return SyntheticGenotypes(*self._chains(n, steps, None, rng))
+        need = np.bincount(wanted, minlength=k)
+        pools: list[list[np.ndarray]] = [[] for _ in range(k)]
+        have = np.zeros(k, dtype=int)
+        seen = np.ones(k)  # pseudo-counts of the classes the chains end in
+        for _ in range(10):
+            short = need - have
+            if np.all(short <= 0):
+                break
+            share = seen / seen.sum()
+            n_draw = int(min(10 * n, max(n // 4, np.max(np.where(short > 0, short / share, 0)) * 1.2)))
+            codes, t = self._chains(max(n_draw, 1), steps, None, rng)
+            seen += np.bincount(t, minlength=k)
+            for c in range(k):
+                pools[c].append(codes[t == c])
+                have[c] += int((t == c).sum())
+        out = np.empty((n, self.n_variants_), dtype=np.int8)
+        for c in range(k):
+            got = np.concatenate(pools[c]) if pools[c] else np.empty((0, self.n_variants_), np.int8)
+            if got.shape[0] < need[c]:
+                extra, _ = self._chains(int(need[c] - got.shape[0]), steps, c, rng)
+                got = np.concatenate([got, extra])
+            out[wanted == c] = got[: need[c]]
+        return SyntheticGenotypes(out, wanted)
+
+    def _chains(self, n: int, steps: int, clamp: int | None, rng) -> tuple[np.ndarray, np.ndarray | None]:
         m = self.n_variants_
-        vb = self.visible_bias_
-        geno_p = np.exp(vb[: 3 * m].reshape(m, 3))
-        geno_p = geno_p / geno_p.sum(axis=1, keepdims=True)
-        class_p = None
+        geno_p = np.exp(self.visible_bias_[: 3 * m].reshape(m, 3))
+        start = _draw_categorical(np.broadcast_to(geno_p / geno_p.sum(axis=1, keepdims=True), (n, m, 3)), rng)
+        t0 = None
         if self.n_classes_:
-            class_p = np.exp(vb[3 * m :])
-            class_p = class_p / class_p.sum()
-        clamp = _sample_trait(trait, int(n), class_p if class_p is not None else np.ones(1), bool(self.n_classes_), rng, func)
-        start = _draw_categorical(np.broadcast_to(geno_p, (int(n), m, 3)), rng)
-        v = self._one_hot(start, clamp)
-        v = self._gibbs(v, int(n_gibbs), None if trait is None else clamp, rng)
-        codes = v[:, : 3 * m].reshape(int(n), m, 3).argmax(axis=2).astype(np.int8)
+            t0 = np.full(n, clamp, dtype=np.int64) if clamp is not None else rng.integers(0, self.n_classes_, n)
+        v = self._gibbs(self._one_hot(start, t0), steps, t0 if clamp is not None else None, rng)
+        codes = v[:, : 3 * m].reshape(n, m, 3).argmax(axis=2).astype(np.int8)
         t = v[:, 3 * m :].argmax(axis=1).astype(np.int64) if self.n_classes_ else None
-        return SyntheticGenotypes(codes, t)
+        return codes, t
 
     # --- persistence ------------------------------------------------------------------
     @validate_params({"path": ["path"]})
