@@ -16,6 +16,14 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
+from pmed_utils.evaluation._generative import (
+    DCRComparison,
+    dcr_comparison,
+    distance_to_closest_record,
+    frechet_distance,
+    generative_precision_recall,
+    membership_inference_auc,
+)
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -82,6 +90,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "CVResult",
     "CalibrationFit",
+    "DCRComparison",
     "DelongComparison",
     "DelongResult",
     "PrecisionRecallResult",
@@ -95,7 +104,12 @@ __all__ = [
     "choose_threshold",
     "compare_auc_delong",
     "cross_validate",
+    "dcr_comparison",
     "decision_curve",
+    "distance_to_closest_record",
+    "frechet_distance",
+    "generative_precision_recall",
+    "membership_inference_auc",
     "metrics_at_threshold",
     "precision_recall",
     "r2_by_group",
