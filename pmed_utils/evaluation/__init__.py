@@ -42,7 +42,6 @@ from pmed_utils.evaluation._subgroups import subgroup_metrics
 from pmed_utils.evaluation._synthetic_cohorts import (
     AdversarialAccuracy,
     CorrelationComparison,
-    DCRComparison,
     PCAOverlap,
     UtilityComparison,
     allele_frequency_agreement,
@@ -74,7 +73,6 @@ __all__ = [
     # synthetic cohorts (generative part, tables and genotypes)
     "AdversarialAccuracy",
     "CorrelationComparison",
-    "DCRComparison",
     "PCAOverlap",
     "UtilityComparison",
     "allele_frequency_agreement",

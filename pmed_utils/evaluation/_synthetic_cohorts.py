@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.spatial.distance import cdist
 
+from pmed_utils.evaluation._generative import DCRComparison, dcr_comparison
 from pmed_utils.evaluation._roc import auc_delong
 from pmed_utils.genomics._checks import check_genotypes
 from pmed_utils.genomics.gwas import gwas_linear
@@ -47,7 +48,6 @@ from pmed_utils.validation import (
 __all__ = [
     "AdversarialAccuracy",
     "CorrelationComparison",
-    "DCRComparison",
     "PCAOverlap",
     "UtilityComparison",
     "allele_frequency_agreement",
@@ -879,39 +879,6 @@ def table_tstr(
     return UtilityComparison(aucs[0], aucs[1], float(aucs[0].value / aucs[1].value), coefs[0], coefs[1])
 
 
-@dataclass
-class DCRComparison:
-    """Distance to the closest training record: synthetic rows against real held-out rows.
-
-    Returned by :func:`table_dcr`.
-
-    Attributes
-    ----------
-    synthetic : ndarray of float, shape (n_synthetic,)
-        Each synthetic row's distance to its closest training row.
-    holdout : ndarray of float, shape (n_holdout,)
-        Each held-out real row's distance to its closest training row: what
-        a fresh person's distance looks like.
-    ratio_5th_percentile : float
-        5th percentile of ``synthetic`` / 5th percentile of ``holdout``:
-        well below 1 is a sign of copying.
-    share_exact_copies : float
-        Share of synthetic rows at distance 0 from a training row.
-
-    Examples
-    --------
-    See :func:`table_dcr`.
-
-    >>> list(DCRComparison.__dataclass_fields__)[:2]
-    ['synthetic', 'holdout']
-    """
-
-    synthetic: np.ndarray
-    holdout: np.ndarray
-    ratio_5th_percentile: float
-    share_exact_copies: float
-
-
 @validate_params(
     {
         "synthetic": ["dataframe"],
@@ -951,8 +918,10 @@ def table_dcr(
     Returns
     -------
     DCRComparison
-        The two distance arrays, the ratio of their 5th percentiles and the
-        share of exact copies.
+        From :func:`~pmed_utils.evaluation.dcr_comparison`: the two distance
+        arrays, their 5th percentiles and ratio (below 1 is a sign of
+        copying), and the share of synthetic rows closer than the held-out
+        5th percentile.
 
     Examples
     --------
@@ -961,10 +930,10 @@ def table_dcr(
     ...     return pd.DataFrame({"age": rng.normal(50, 10, n), "sex": rng.integers(0, 2, n)})
     >>> train = rows(300)
     >>> copies = table_dcr(train.sample(100, random_state=0), train, rows(100))
-    >>> copies.share_exact_copies, copies.ratio_5th_percentile
-    (1.0, 0.0)
+    >>> copies.ratio, float(np.mean(copies.synthetic < 1e-6))
+    (0.0, 1.0)
     >>> fresh = table_dcr(rows(1000), train, rows(1000))  # new people: like held-out ones
-    >>> bool(0.7 < fresh.ratio_5th_percentile < 1.4), fresh.share_exact_copies
+    >>> bool(0.7 < fresh.ratio < 1.4), float(np.mean(fresh.synthetic < 1e-6))
     (True, 0.0)
     """
     func = "table_dcr"
@@ -977,17 +946,4 @@ def table_dcr(
     def enc(t: pd.DataFrame) -> np.ndarray:
         return ((_encode(t, train, kinds) - mu) / sd).to_numpy()
 
-    ref = enc(train)
-    d_syn = _dcr(enc(synthetic), ref)
-    d_hold = _dcr(enc(holdout), ref)
-    p_hold = float(np.percentile(d_hold, 5))
-    ratio = float(np.percentile(d_syn, 5) / p_hold) if p_hold > 0 else float("nan")
-    return DCRComparison(d_syn, d_hold, ratio, float(np.mean(d_syn == 0)))
-
-
-def _dcr(query: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    try:
-        from pmed_utils.evaluation._generative import distance_to_closest_record
-    except ImportError:  # the image half of the Generative AI part is not merged yet
-        return _nearest(query, reference, "euclidean", False)
-    return np.asarray(distance_to_closest_record(query, reference), dtype=float)
+    return dcr_comparison(enc(synthetic), enc(holdout), enc(train))
