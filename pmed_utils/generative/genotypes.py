@@ -254,7 +254,9 @@ class GenotypeRBM:
     epochs : int ≥ 1, default 200
         Passes over the training people (the budget).
     batch_size : int ≥ 1, default 64
+        Training people per update.
     learning_rate : float > 0, default 0.01
+        Step size of the updates.
     cd_steps : int ≥ 1, default 1
         Gibbs steps of the negative phase per update (the k of CD-k).
     weight_decay : float ≥ 0, default 1e-4
@@ -263,6 +265,13 @@ class GenotypeRBM:
         Copies of the trait unit seen by the hidden layer: > 1 makes the
         trait weigh more in the likelihood, which helps the machine learn
         weak genotype–trait associations.
+    n_chains : int ≥ 1, default 500
+        Persistent Markov chains of the negative phase. Many chains visit
+        every mode (population) of the distribution; with as few as a
+        mini-batch, the chains sit in one mode and the machine learns an
+        unbalanced mixture.
+    momentum : float in [0, 1), default 0.5
+        Momentum of the updates after the first five epochs (0.5 before).
     random_state : int, numpy.random.Generator or None, default 0
         Drives initialisation, training and sampling.
 
