@@ -33,12 +33,13 @@ import argparse
 import platform
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 #: The RBM of chapter 41 with its full parameters.
-RBM_PARAMS = {"n_hidden": 100, "epochs": 60, "learning_rate": 0.01, "trait_weight": 5.0}
+RBM_PARAMS: dict[str, Any] = {"n_hidden": 100, "epochs": 60, "learning_rate": 0.01, "trait_weight": 5.0}
 N_GIBBS = 200
 CLINICAL = ["age", "sex", "bmi", "smoking", "population", "biomarker", "disease"]
 
@@ -67,8 +68,11 @@ def genotype_run(seed: int) -> pd.DataFrame:
         "independent (per disease class)": IndependentGenotypes(random_state=seed).fit(g, y).sample(n),
         "RBM (genotypes + disease)": rbm_people,
     }
-    sets = {name: (s.genotypes, s.trait) for name, s in generators.items()}
-    sets["msprime reference (true model)"] = (region.reference.genotypes, region.reference.samples["disease"].to_numpy())
+    sets: dict[str, tuple[np.ndarray, Any]] = {name: (s.genotypes, s.trait) for name, s in generators.items()}
+    sets["msprime reference (true model)"] = (
+        region.reference.genotypes,
+        region.reference.samples["disease"].to_numpy(),
+    )
     rows = []
     for name, (sg, st) in sets.items():
         aa = nearest_neighbour_adversarial_accuracy(g, sg, holdout=gt)
@@ -121,7 +125,9 @@ def _mean_sd(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
         return pd.DataFrame({c: [_fmt(mean[c], sd[c])] for c in num.columns})
     mean = num.groupby(by, sort=False).mean()
     sd = num.groupby(by, sort=False).std(ddof=1)
-    return pd.DataFrame({c: [_fmt(m, s) for m, s in zip(mean[c], sd[c], strict=True)] for c in mean.columns}, index=mean.index)
+    return pd.DataFrame(
+        {c: [_fmt(m, s) for m, s in zip(mean[c], sd[c], strict=True)] for c in mean.columns}, index=mean.index
+    )
 
 
 def _fmt(m: float, s: float) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -199,9 +200,7 @@ def ld_decay(genotypes: ArrayLike, positions: ArrayLike, *, bins: int | ArrayLik
         "bins": [Interval(numbers.Integral, 1, None), "array-like"],
     }
 )
-def ld_decay_error(
-    real: ArrayLike, synthetic: ArrayLike, positions: ArrayLike, *, bins: int | ArrayLike = 10
-) -> float:
+def ld_decay_error(real: ArrayLike, synthetic: ArrayLike, positions: ArrayLike, *, bins: int | ArrayLike = 10) -> float:
     """Mean absolute difference between the real and the synthetic LD-decay curves.
 
     Parameters
@@ -479,7 +478,9 @@ def nearest_neighbour_adversarial_accuracy(
     r = _matrix(real, "real", func)
     s = _matrix(synthetic, "synthetic", func)
     if s.shape[1] != r.shape[1]:
-        raise ValueError(f"The 'synthetic' parameter of {func} must have {r.shape[1]} columns, as 'real'; got {s.shape[1]}.")
+        raise ValueError(
+            f"The 'synthetic' parameter of {func} must have {r.shape[1]} columns, as 'real'; got {s.shape[1]}."
+        )
     aats, aa_r, aa_s = _aats(r, s, metric)
     loss = float("nan")
     if holdout is not None:
@@ -642,7 +643,7 @@ def _check_tables(real, synthetic, func: str, categorical=None) -> None:
             raise ValueError(f"The '{name}' parameter of {func} has missing values; impute or drop them.")
 
 
-_TABLE = {
+_TABLE: dict[str, list[Any]] = {
     "real": ["dataframe"],
     "synthetic": ["dataframe"],
     "categorical": [list, tuple, None],

@@ -142,7 +142,9 @@ class GaussianCopula:
             raise ValueError(f"The 'table' parameter of {func} needs at least 2 rows and 1 column; got {table.shape}.")
         if table.isna().any().any():
             bad = table.columns[table.isna().any()].tolist()
-            raise ValueError(f"The 'table' parameter of {func} has missing values in columns {bad}; impute or drop them.")
+            raise ValueError(
+                f"The 'table' parameter of {func} has missing values in columns {bad}; impute or drop them."
+            )
         self.columns_ = [str(c) for c in table.columns]
         self.dtypes_ = table.dtypes
         self.categorical_ = []

@@ -197,8 +197,8 @@ class IndependentGenotypes:
         t = _sample_trait(trait, int(n), self.class_frequencies_, self.has_trait_, self._rng, func)
         codes = np.empty((int(n), self.frequencies_.shape[1]), dtype=np.int8)
         for c in range(self.frequencies_.shape[0]):
-            rows = t == c if t is not None else slice(None)
-            m = int(np.sum(rows)) if t is not None else int(n)
+            rows = t == c if t is not None else np.ones(int(n), dtype=bool)
+            m = int(rows.sum())
             prob = np.broadcast_to(self.frequencies_[c], (m, *self.frequencies_[c].shape))
             codes[rows] = _draw_categorical(prob, self._rng)
         return SyntheticGenotypes(codes, t)
@@ -365,6 +365,7 @@ class GenotypeRBM:
         return _sigmoid(v @ w + self.hidden_bias_)
 
     def _visible_codes(self, h: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray | None]:
+        assert self.weights_ is not None  # fitted (checked by the public callers)
         act = h @ self.weights_.T + self.visible_bias_
         m = self.n_variants_
         codes = _draw_three(act[:, 0 : 3 * m : 3], act[:, 1 : 3 * m : 3], act[:, 2 : 3 * m : 3], rng)
@@ -404,7 +405,9 @@ class GenotypeRBM:
         g = _fill_missing(check_genotypes(genotypes, func), rng)
         n, m = g.shape
         if n < 2 or m < 1:
-            raise ValueError(f"The 'genotypes' parameter of {func} needs at least 2 people and 1 variant; got {g.shape}.")
+            raise ValueError(
+                f"The 'genotypes' parameter of {func} needs at least 2 people and 1 variant; got {g.shape}."
+            )
         t = None if trait is None else _trait_labels(trait, n, func)
         self.n_variants_ = m
         self.n_classes_ = 0 if t is None else max(int(t.max()) + 1, 2)
@@ -435,7 +438,9 @@ class GenotypeRBM:
                     v0.mean(axis=0) - chains.mean(axis=0),
                     h0.mean(axis=0) - hk.mean(axis=0),
                 )
-                for vel, grad, param in zip(velocity, grads, (self.weights_, self.visible_bias_, self.hidden_bias_), strict=True):
+                for vel, grad, param in zip(
+                    velocity, grads, (self.weights_, self.visible_bias_, self.hidden_bias_), strict=True
+                ):
                     vel *= momentum
                     vel += self.learning_rate * grad
                     param += vel
@@ -488,6 +493,7 @@ class GenotypeRBM:
         wanted = _sample_trait(trait, n, class_p, bool(k), rng, func)
         if trait is None:
             return SyntheticGenotypes(*self._chains(n, steps, None, rng))
+        assert wanted is not None  # a machine with a trait and a requested trait
         need = np.bincount(wanted, minlength=k)
         pools: list[list[np.ndarray]] = [[] for _ in range(k)]
         have = np.zeros(k, dtype=int)
@@ -499,6 +505,7 @@ class GenotypeRBM:
             share = seen / seen.sum()
             n_draw = int(min(10 * n, max(n // 4, np.max(np.where(short > 0, short / share, 0)) * 1.2)))
             codes, t = self._chains(max(n_draw, 1), steps, None, rng)
+            assert t is not None
             seen += np.bincount(t, minlength=k)
             for c in range(k):
                 pools[c].append(codes[t == c])
