@@ -6,111 +6,32 @@ curve or a cross-validation loop by hand. Every estimate with an interval
 as a :class:`pmed_utils.results.Estimate`.
 """
 
-from pmed_utils.evaluation._calibration import (
-    CalibrationFit,
-    Recalibrator,
-    brier_score,
-    calibration_intercept_slope,
-    calibration_summary,
-    calibration_table,
-    recalibrate,
-)
-from pmed_utils.evaluation._cv import CVResult, cross_validate
-from pmed_utils.evaluation._monitoring import (
-    DetectionSummary,
-    DetectorResult,
-    StrategyRun,
-    calibration_by_period,
-    calibration_in_the_large,
-    cusum,
-    detection_delays,
-    evaluate_detectors,
-    mean_shift_by_period,
-    page_hinkley,
-    rolling_auc,
-    run_update_strategy,
-)
-from pmed_utils.evaluation._personal import (
-    PersonalRisk,
-    ResampledFusedModel,
-    personal_risk,
-    prs_percentile,
-    resample_fused_model,
-)
-from pmed_utils.evaluation._risk import (
-    r2_by_group,
-    r2_with_ci,
-    risk_by_quantile,
-    top_percentile_odds_ratio,
-)
-from pmed_utils.evaluation._roc import (
-    DelongComparison,
-    DelongResult,
-    RocResult,
-    auc_delong,
-    compare_auc_delong,
-    roc_with_ci,
-)
-from pmed_utils.evaluation._subgroups import subgroup_metrics
-from pmed_utils.evaluation._thresholds import (
-    choose_threshold,
-    metrics_at_threshold,
-    thresholded_report,
-    wilson_interval,
-)
-from pmed_utils.evaluation._utility import (
-    DEFAULT_THRESHOLDS,
-    PrecisionRecallResult,
-    decision_curve,
-    precision_recall,
-)
+# Each private module lists its public names in __all__; the package re-exports them all.
+from pmed_utils.evaluation import _calibration, _cv, _generative, _monitoring, _personal, _risk, _roc, _subgroups, _synthetic_cohorts, _thresholds, _utility
+from pmed_utils.evaluation._calibration import *  # noqa: F401,F403
+from pmed_utils.evaluation._cv import *  # noqa: F401,F403
+from pmed_utils.evaluation._generative import *  # noqa: F401,F403
+from pmed_utils.evaluation._monitoring import *  # noqa: F401,F403
+from pmed_utils.evaluation._personal import *  # noqa: F401,F403
+from pmed_utils.evaluation._risk import *  # noqa: F401,F403
+from pmed_utils.evaluation._roc import *  # noqa: F401,F403
+from pmed_utils.evaluation._subgroups import *  # noqa: F401,F403
+from pmed_utils.evaluation._synthetic_cohorts import *  # noqa: F401,F403
+from pmed_utils.evaluation._thresholds import *  # noqa: F401,F403
+from pmed_utils.evaluation._utility import *  # noqa: F401,F403
 from pmed_utils.splits import split_by_individual  # re-exported: splits come before evaluation
 
 __all__ = [
-    "evaluate_detectors",
-    "mean_shift_by_period",
-    "StrategyRun",
-    "run_update_strategy",
-    "rolling_auc",
-    "page_hinkley",
-    "detection_delays",
-    "cusum",
-    "calibration_in_the_large",
-    "calibration_by_period",
-    "DetectorResult",
-    "DetectionSummary",
-    "DEFAULT_THRESHOLDS",
-    "CVResult",
-    "CalibrationFit",
-    "DelongComparison",
-    "DelongResult",
-    "PersonalRisk",
-    "PrecisionRecallResult",
-    "Recalibrator",
-    "ResampledFusedModel",
-    "RocResult",
-    "auc_delong",
-    "brier_score",
-    "calibration_intercept_slope",
-    "calibration_summary",
-    "calibration_table",
-    "choose_threshold",
-    "compare_auc_delong",
-    "cross_validate",
-    "decision_curve",
-    "metrics_at_threshold",
-    "personal_risk",
-    "precision_recall",
-    "prs_percentile",
-    "r2_by_group",
-    "r2_with_ci",
-    "recalibrate",
-    "resample_fused_model",
-    "risk_by_quantile",
-    "roc_with_ci",
+    *_calibration.__all__,
+    *_cv.__all__,
+    *_generative.__all__,
+    *_monitoring.__all__,
+    *_personal.__all__,
+    *_risk.__all__,
+    *_roc.__all__,
+    *_subgroups.__all__,
+    *_synthetic_cohorts.__all__,
+    *_thresholds.__all__,
+    *_utility.__all__,
     "split_by_individual",
-    "subgroup_metrics",
-    "thresholded_report",
-    "top_percentile_odds_ratio",
-    "wilson_interval",
 ]
