@@ -11,6 +11,7 @@ from pmed_utils.datasets._base import (
     verify_md5,
 )
 from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
+from pmed_utils.datasets.label_bias import simulate_proxy_diagnosis
 from pmed_utils.datasets.medmnist import (
     MEDMNIST_CITATION,
     DatasetCard,
@@ -25,6 +26,7 @@ from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 __all__ = [
     "HAPMAP3_CITATION",
     "load_hapmap3",
+    "simulate_proxy_diagnosis",
     "MEDMNIST_CITATION",
     "DatasetCard",
     "MedMNISTData",

@@ -16,6 +16,15 @@ from pmed_utils.evaluation._calibration import (
     recalibrate,
 )
 from pmed_utils.evaluation._cv import CVResult, cross_validate
+from pmed_utils.evaluation._fairness import (
+    GroupRecalibrator,
+    calibrated_error_rates,
+    chouldechova_fpr,
+    fairness_metrics,
+    flag_by_group,
+    group_thresholds,
+    net_benefit_of_decisions,
+)
 from pmed_utils.evaluation._risk import (
     r2_by_group,
     r2_with_ci,
@@ -51,6 +60,7 @@ __all__ = [
     "CalibrationFit",
     "DelongComparison",
     "DelongResult",
+    "GroupRecalibrator",
     "PrecisionRecallResult",
     "Recalibrator",
     "RocResult",
@@ -58,12 +68,18 @@ __all__ = [
     "brier_score",
     "calibration_intercept_slope",
     "calibration_summary",
+    "calibrated_error_rates",
     "calibration_table",
     "choose_threshold",
+    "chouldechova_fpr",
     "compare_auc_delong",
     "cross_validate",
     "decision_curve",
+    "fairness_metrics",
+    "flag_by_group",
+    "group_thresholds",
     "metrics_at_threshold",
+    "net_benefit_of_decisions",
     "precision_recall",
     "r2_by_group",
     "r2_with_ci",
