@@ -186,7 +186,8 @@ def fairness_metrics(
                 row.update(ppv=tp / flagged.sum(), ppv_low=float(ppv_low), ppv_high=float(ppv_high))
             elif 0 < yg.sum() < n:
                 warn_degenerate(
-                    "fairness_metrics", f"no one in subgroup {key!r} is flagged at {threshold:g}, so its PPV is undefined"
+                    "fairness_metrics",
+                    f"no one in subgroup {key!r} is flagged at {threshold:g}, so its PPV is undefined",
                 )
         extra[key] = row
     out = table.join(pd.DataFrame.from_dict(extra, orient="index"))
@@ -406,7 +407,9 @@ class GroupRecalibrator:
             Probabilities in [0, 1] (NaN for a group whose map is undefined).
         """
         if not self.recalibrators_:
-            raise RuntimeError("This GroupRecalibrator is not fitted yet: call fit(y_val, score_val, groups_val) first.")
+            raise RuntimeError(
+                "This GroupRecalibrator is not fitted yet: call fit(y_val, score_val, groups_val) first."
+            )
         s = check_finite(y_score, "y_score", func="GroupRecalibrator.predict").reshape(-1)
         g, labels = check_groups(groups, len(s), "GroupRecalibrator.predict")
         unseen = [label for label in labels if label not in self.recalibrators_ and (g == label).any()]
@@ -497,7 +500,9 @@ def group_thresholds(
     return result
 
 
-@validate_params({"y_score": ["array-like"], "groups": ["array-like", pd.Categorical], "thresholds": ["mapping", pd.Series]})
+@validate_params(
+    {"y_score": ["array-like"], "groups": ["array-like", pd.Categorical], "thresholds": ["mapping", pd.Series]}
+)
 def flag_by_group(y_score: ArrayLike, groups: ArrayLike, thresholds: Mapping[Any, float] | pd.Series) -> np.ndarray:
     """Flag each person whose score reaches their group's threshold.
 

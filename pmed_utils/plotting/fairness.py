@@ -39,9 +39,7 @@ def _interval(table: pd.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray]
     return value, np.clip(err, 0, None)
 
 
-@validate_params(
-    {"table": ["dataframe"], "metrics": [list, tuple], "ax": [Axes, None], "reference": ["mapping", None]}
-)
+@validate_params({"table": ["dataframe"], "metrics": [list, tuple], "ax": [Axes, None], "reference": ["mapping", None]})
 def plot_group_forest(
     table: pd.DataFrame,
     metrics: Sequence[str] = ("auc",),
@@ -173,7 +171,10 @@ def plot_error_rates_by_group(table: pd.DataFrame, *, ax: Axes | None = None, **
     [0.8, 0.6, 0.2, 0.1]
     """
     check_columns(
-        table, "table", [f"{m}{s}" for m in ("tpr", "fpr") for s in ("", "_low", "_high")], func="plot_error_rates_by_group"
+        table,
+        "table",
+        [f"{m}{s}" for m in ("tpr", "fpr") for s in ("", "_low", "_high")],
+        func="plot_error_rates_by_group",
     )
     ax = _axes(ax)
     x = np.arange(len(table))
