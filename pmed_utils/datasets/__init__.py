@@ -11,6 +11,7 @@ from pmed_utils.datasets._base import (
     verify_md5,
 )
 from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
+from pmed_utils.datasets.label_bias import simulate_proxy_diagnosis
 from pmed_utils.datasets.linked import IMAGE_DATASETS, LinkedCohort, make_linked_cohort
 from pmed_utils.datasets.medmnist import (
     MEDMNIST_CITATION,
@@ -34,6 +35,8 @@ __all__ = [
     "IMAGE_DATASETS",
     "LinkedCohort",
     "make_linked_cohort",
+
+    "simulate_proxy_diagnosis",
     "MEDMNIST_CITATION",
     "DatasetCard",
     "MedMNISTData",

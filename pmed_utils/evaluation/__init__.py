@@ -7,9 +7,23 @@ as a :class:`pmed_utils.results.Estimate`.
 """
 
 # Each private module lists its public names in __all__; the package re-exports them all.
-from pmed_utils.evaluation import _calibration, _cv, _generative, _monitoring, _personal, _risk, _roc, _subgroups, _synthetic_cohorts, _thresholds, _utility
+from pmed_utils.evaluation import (
+    _calibration,
+    _cv,
+    _fairness,
+    _generative,
+    _monitoring,
+    _personal,
+    _risk,
+    _roc,
+    _subgroups,
+    _synthetic_cohorts,
+    _thresholds,
+    _utility,
+)
 from pmed_utils.evaluation._calibration import *  # noqa: F401,F403
 from pmed_utils.evaluation._cv import *  # noqa: F401,F403
+from pmed_utils.evaluation._fairness import *  # noqa: F401,F403
 from pmed_utils.evaluation._generative import *  # noqa: F401,F403
 from pmed_utils.evaluation._monitoring import *  # noqa: F401,F403
 from pmed_utils.evaluation._personal import *  # noqa: F401,F403
@@ -24,6 +38,7 @@ from pmed_utils.splits import split_by_individual  # re-exported: splits come be
 __all__ = [
     *_calibration.__all__,
     *_cv.__all__,
+    *_fairness.__all__,
     *_generative.__all__,
     *_monitoring.__all__,
     *_personal.__all__,

@@ -25,6 +25,33 @@ from pmed_utils.validation import (
 __all__ = ["subgroup_metrics"]
 
 
+COLUMNS = [
+    "n",
+    "cases",
+    "auc",
+    "auc_low",
+    "auc_high",
+    "sensitivity",
+    "sensitivity_low",
+    "sensitivity_high",
+    "specificity",
+    "specificity_low",
+    "specificity_high",
+    "calibration_intercept",
+    "calibration_slope",
+    "level",
+    "small",
+]
+
+#: Also computed by :func:`subgroup_table` (for the fairness table), not shown by subgroup_metrics.
+EXTRA_COLUMNS = [
+    "calibration_intercept_low",
+    "calibration_intercept_high",
+    "calibration_slope_low",
+    "calibration_slope_high",
+]
+
+
 @validate_params(
     {
         "y_true": ["array-like"],
@@ -89,13 +116,46 @@ def subgroup_metrics(
     True
     """
     y, s = check_scores(y_true, y_score, "subgroup_metrics")
+    table = subgroup_table(y, s, groups, threshold, min_group_size, confidence, "subgroup_metrics")
+    return table.reindex(columns=COLUMNS)
+
+
+def check_groups(groups: Any, n: int, func: str) -> tuple[np.ndarray, list]:
+    """Group labels as an array of length ``n`` and the groups in table order.
+
+    A missing label (NaN or None) is an error: dropping those people silently
+    would hide exactly the people a fairness check is about.
+    """
     categories = None
     if isinstance(groups, (pd.Series, pd.Categorical)) and isinstance(groups.dtype, pd.CategoricalDtype):
         categories = list(groups.dtype.categories)
+    missing = np.asarray(pd.isna(groups)).reshape(-1)
     groups = np.asarray(groups)
-    check_same_length((y, "y_true"), (groups, "groups"), func="subgroup_metrics")
-    is_prob = bool(s.size and s.min() >= 0 and s.max() <= 1)
+    if groups.ndim != 1:
+        raise ValueError(f"The 'groups' parameter of {func} must be one-dimensional; got shape {groups.shape}.")
+    if missing.any():
+        raise ValueError(
+            f"The 'groups' parameter of {func} has {int(missing.sum())} missing label(s) (NaN or None), "
+            f"first at position {int(np.flatnonzero(missing)[0])}; give every person a group "
+            "(for example an explicit 'unknown' category)."
+        )
+    check_same_length((np.empty(n), "y_true"), (groups, "groups"), func=func)
     labels = list(pd.unique(groups)) if categories is None else categories
+    return groups, labels
+
+
+def subgroup_table(
+    y: np.ndarray,
+    s: np.ndarray,
+    groups: Any,
+    threshold: float,
+    min_group_size: int,
+    confidence: float,
+    func: str,
+) -> pd.DataFrame:
+    """The body of :func:`subgroup_metrics` on checked arrays; warnings name ``func``."""
+    groups, labels = check_groups(groups, len(y), func)
+    is_prob = bool(s.size and s.min() >= 0 and s.max() <= 1)
     rows = {}
     for g in labels:
         mask = groups == g
@@ -104,19 +164,19 @@ def subgroup_metrics(
         n, cases = int(mask.sum()), int(yg.sum())
         small = n < min_group_size
         if n == 0:
-            warn_degenerate("subgroup_metrics", f"subgroup {g!r} is empty")
+            warn_degenerate(func, f"subgroup {g!r} is empty")
         elif cases in (0, n):
             warn_degenerate(
-                "subgroup_metrics",
+                func,
                 f"subgroup {g!r} has a single class ({n} "
                 f"{'controls' if cases == 0 else 'cases'}), so its AUC and calibration are undefined",
             )
         elif small:
             warnings.warn(
-                f"subgroup_metrics: subgroup {g!r} has only {n} people (fewer than "
+                f"{func}: subgroup {g!r} has only {n} people (fewer than "
                 f"min_group_size={min_group_size}); its metrics are unreliable.",
                 PmedWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         row: dict[str, Any] = {"n": n, "cases": cases}
         if 0 < cases < n:
@@ -126,13 +186,15 @@ def subgroup_metrics(
                 auc=auc.value,
                 auc_low=auc.low,
                 auc_high=auc.high,
-                calibration_intercept=intercept.value if intercept else np.nan,
-                calibration_slope=slope.value if slope else np.nan,
             )
+            for name, fit in (("calibration_intercept", intercept), ("calibration_slope", slope)):
+                row.update({name: np.nan, f"{name}_low": np.nan, f"{name}_high": np.nan})
+                if fit is not None:
+                    row.update({name: fit.value, f"{name}_low": fit.low, f"{name}_high": fit.high})
         else:
-            row.update(
-                auc=np.nan, auc_low=np.nan, auc_high=np.nan, calibration_intercept=np.nan, calibration_slope=np.nan
-            )
+            row.update(auc=np.nan, auc_low=np.nan, auc_high=np.nan)
+            for name in ("calibration_intercept", "calibration_slope"):
+                row.update({name: np.nan, f"{name}_low": np.nan, f"{name}_high": np.nan})
         flagged = sg >= threshold
         num = np.array([(flagged & (yg == 1)).sum(), (~flagged & (yg == 0)).sum()], dtype=float)
         den = np.array([cases, n - cases], dtype=float)
@@ -150,23 +212,6 @@ def subgroup_metrics(
             small=bool(small),
         )
         rows[g] = row
-    columns = [
-        "n",
-        "cases",
-        "auc",
-        "auc_low",
-        "auc_high",
-        "sensitivity",
-        "sensitivity_low",
-        "sensitivity_high",
-        "specificity",
-        "specificity_low",
-        "specificity_high",
-        "calibration_intercept",
-        "calibration_slope",
-        "level",
-        "small",
-    ]
-    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
+    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=[*COLUMNS, *EXTRA_COLUMNS])
     table.index.name = "group"
     return table
