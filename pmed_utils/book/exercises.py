@@ -120,6 +120,15 @@ def _small_cnn_features() -> int:
     return int(small_cnn().get_layer("features").output.shape[-1])
 
 
+def _fused_risk(genomic: float, image: float, prior: float) -> float:
+    odds = (genomic / (1 - genomic)) * (image / (1 - image)) / (prior / (1 - prior))
+    return odds / (1 + odds)
+
+
+def _chouldechova_fpr(base_rate: float, ppv: float, tpr: float) -> float:
+    return base_rate / (1 - base_rate) * (1 - ppv) / ppv * tpr
+
+
 def _ppv(sensitivity: float = 0.90, specificity: float = 0.95, prevalence: float = 0.02) -> float:
     true_pos = sensitivity * prevalence
     return true_pos / (true_pos + (1 - specificity) * (1 - prevalence))
@@ -257,6 +266,37 @@ _EXERCISES: dict[str, _Exercise] = {
             (lambda: 64, "64 is the middle block; the features are the pooled maps of the last block."),
         ],
         rtol=0.0,
+    ),
+    "ex-50-prior": _Exercise(
+        chapter="50_multimodal_fusion",
+        question="A genomic model gives a person a risk of 0.30 and an image model a risk of 0.60, both "
+        "trained where 20% of people have the disease. What is the fused risk (4 significant digits)?",
+        solve=lambda: _fused_risk(0.30, 0.60, 0.20),
+        why="Each model's odds over the prior odds is its likelihood ratio: 1.714 and 6. The fused odds "
+        "are 0.25 × 1.714 × 6 = 2.571, a risk of 0.72: the prior is counted once.",
+        hint="Turn each risk and the prior into odds; multiply the prior odds by each model's odds ratio "
+        "to the prior (its likelihood ratio); turn the result back into a probability.",
+        mistakes=[
+            (
+                lambda: _fused_risk(0.30, 0.60, 0.5),
+                "That adds the two log-odds without the prior correction: the prior odds are counted twice.",
+            ),
+            (lambda: 0.45, "Averaging the two risks is not a combination of evidence."),
+        ],
+    ),
+    "ex-62-identity": _Exercise(
+        chapter="62_fairness",
+        question="At a threshold a model has PPV 0.6 and TPR 0.7 in a group whose base rate is 10%. "
+        "What is its FPR in that group (4 significant digits)?",
+        solve=lambda: _chouldechova_fpr(0.1, 0.6, 0.7),
+        why="FPR = p/(1 − p) · (1 − PPV)/PPV · TPR = 0.1/0.9 · 0.4/0.6 · 0.7 ≈ 0.0519 (Chouldechova 2017); "
+        "with a base rate of 30% the same PPV and TPR force an FPR of 0.2.",
+        hint="Write the true and false positives per person in terms of p, TPR and PPV; FPR is the false "
+        "positives over the share of non-cases, 1 − p.",
+        mistakes=[
+            (lambda: _chouldechova_fpr(0.3, 0.6, 0.7), "That is the FPR for a base rate of 30%; this group's is 10%."),
+            (lambda: 0.4, "0.4 is 1 − PPV, the share of false positives among the positives, not the FPR."),
+        ],
     ),
     "ex-30-ppv": _Exercise(
         chapter="30_model_evaluation",
