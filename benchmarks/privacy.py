@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 RESULTS = Path(__file__).resolve().parent / "results" / "privacy.md"
+RAW = Path(__file__).resolve().parent / "results" / "privacy_raw"
 
 
 def load(name: str):
@@ -70,7 +71,7 @@ def dp_rows(name: str, epsilons: list[float], epochs: int, batch_size: int, lr: 
                 "seconds": seconds,
             }
         )
-        print(rows[-1], flush=True)
+        print({k: (float(v) if hasattr(v, 'value') else v) for k, v in rows[-1].items()}, flush=True)
 
     seed_everything(seed)
     t = time.perf_counter()
@@ -172,20 +173,36 @@ def write(dp: pd.DataFrame, fed: pd.DataFrame, args, seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["pneumoniamnist", "breastmnist"])
-    parser.add_argument("--epsilons", nargs="+", type=float, default=[1.0, 2.0, 8.0])
-    parser.add_argument("--dp-epochs", type=int, default=8)
+    parser.add_argument("--epsilons", nargs="+", type=float, default=[2.0, 8.0])
+    parser.add_argument("--dp-epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--lr", type=float, default=0.5)
+    parser.add_argument("--lr", type=float, default=0.2)
     parser.add_argument("--clip", type=float, default=1.0)
-    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--skip-federated", action="store_true")
+    parser.add_argument(
+        "--part", choices=["dp", "fed", "all", "write"], default="all",
+        help="run one part (its rows go to benchmarks/results/privacy_raw/), or only write the table from them",
+    )
     args = parser.parse_args()
+    RAW.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    dp = pd.DataFrame([r for ds in args.datasets for r in dp_rows(ds, args.epsilons, args.dp_epochs, args.batch_size, args.lr, args.clip, args.seed)])
-    fed = pd.DataFrame() if args.skip_federated else pd.concat([fed_rows(ds, args.rounds, args.seed) for ds in args.datasets])
-    text = write(dp, fed, args, time.perf_counter() - start) if len(fed) else None
-    if text:
+    for ds in args.datasets:
+        if args.part in ("dp", "all"):
+            rows = dp_rows(ds, args.epsilons, args.dp_epochs, args.batch_size, args.lr, args.clip, args.seed)
+            frame = pd.DataFrame(rows)
+            for col in ("test_auc", "attack_auc"):
+                frame[col] = frame[col].map(float)
+            frame.to_csv(RAW / f"dp_{ds}.csv", index=False)
+        if args.part in ("fed", "all"):
+            fed_rows(ds, args.rounds, args.seed).to_csv(RAW / f"fed_{ds}.csv", index=False)
+    (RAW / f"seconds_{args.part}.txt").write_text(f"{time.perf_counter() - start:.0f}\n")
+    dp_files, fed_files = sorted(RAW.glob("dp_*.csv")), sorted(RAW.glob("fed_*.csv"))
+    if dp_files and fed_files:
+        dp = pd.concat([pd.read_csv(f) for f in dp_files], ignore_index=True)
+        fed = pd.concat([pd.read_csv(f) for f in fed_files], ignore_index=True)
+        seconds = sum(float(f.read_text()) for f in RAW.glob("seconds_*.txt"))
+        text = write(dp, fed, args, seconds)
         RESULTS.write_text(text)
         print(text)
 

@@ -18,6 +18,7 @@ frequencies behind controlled access in 2008.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -59,8 +60,8 @@ def allele_frequencies_of(genotypes: ArrayLike) -> np.ndarray:
     array([0.25      , 0.66666667])
     """
     y = _dosage(genotypes, "allele_frequencies_of")
-    with np.errstate(invalid="ignore"), np.testing.suppress_warnings() as sup:
-        sup.filter(RuntimeWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing column: NaN, as documented
         return np.nanmean(y, axis=0)
 
 
@@ -80,6 +81,13 @@ def homer_statistic(
         Published allele frequencies of the study (the mixture), in [0, 1].
     reference_frequencies : array-like of float, shape (n_variants,)
         Allele frequencies of a reference sample of the same population.
+
+    Notes
+    -----
+    The normal null assumes independent SNPs. SNPs in linkage disequilibrium
+    make the D_j correlated and T's null spread wider than 1, so non-members
+    are flagged too often: use SNPs far apart (or LD-pruned), or calibrate on
+    known non-members.
 
     Returns
     -------
