@@ -81,8 +81,9 @@ def plot_privacy_tradeoff(table: pd.DataFrame, *, ax: Axes | None = None, **kwar
     --------
     >>> t = pd.DataFrame({"epsilon": [1.0, 8.0, np.inf], "test_auc": [0.8, 0.9, 0.95],
     ...                   "attack_auc": [0.5, 0.51, 0.56]})
-    >>> [line.get_label() for line in plot_privacy_tradeoff(t).get_lines()][:2]
-    ['test AUC (DP-SGD)', 'attack AUC (DP-SGD)']
+    >>> labels = [line.get_label() for line in plot_privacy_tradeoff(t).get_lines()]
+    >>> labels[0], labels[2]
+    ('test AUC (DP-SGD)', 'attack AUC (DP-SGD)')
     """
     t = check_columns(table, "table", ["epsilon", "test_auc", "attack_auc"], func="plot_privacy_tradeoff")
     ax = _axes(ax)

@@ -172,7 +172,7 @@ def dp_noise_multiplier(
     --------
     >>> sigma = dp_noise_multiplier(3.0, 0.01, 1000)
     >>> bool(dp_epsilon(sigma, 0.01, 1000) <= 3.0 + 1e-6), round(sigma, 2)
-    (True, 0.83)
+    (True, 0.86)
     """
     import dp_accounting
 
