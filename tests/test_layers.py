@@ -21,7 +21,7 @@ LAYERS = [
     {"validation", "reproducibility", "results", "splits", "_progress", "_tensorflow", "__init__"},
     {"genomics", "imaging", "pharmacogenomics"},
     {"datasets"},
-    {"models", "causal", "survival", "generative", "interpret"},
+    {"models", "causal", "survival", "generative", "interpret", "privacy"},
     {"evaluation"},
     {"plotting"},
     {"book", "record", "reports", "cli", "exercises"},
