@@ -21,7 +21,7 @@ LAYERS = [
     {"validation", "reproducibility", "results", "splits", "_progress", "_tensorflow", "__init__"},
     {"genomics", "imaging", "pharmacogenomics"},
     {"datasets"},
-    {"models", "causal", "survival"},
+    {"models", "causal", "survival", "generative"},
     {"evaluation"},
     {"plotting"},
     {"book", "record", "reports", "cli", "exercises"},

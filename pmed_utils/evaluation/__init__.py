@@ -18,11 +18,17 @@ from pmed_utils.evaluation._calibration import (
 from pmed_utils.evaluation._cv import CVResult, cross_validate
 from pmed_utils.evaluation._generative import (
     DCRComparison,
+    GeneratorReport,
+    UtilityResult,
+    augmentation_gain,
     dcr_comparison,
     distance_to_closest_record,
+    feature_cnn,
     frechet_distance,
     generative_precision_recall,
+    generator_report,
     membership_inference_auc,
+    tstr_trtr,
 )
 from pmed_utils.evaluation._risk import (
     r2_by_group,
@@ -60,9 +66,12 @@ __all__ = [
     "DCRComparison",
     "DelongComparison",
     "DelongResult",
+    "GeneratorReport",
     "PrecisionRecallResult",
     "Recalibrator",
     "RocResult",
+    "UtilityResult",
+    "augmentation_gain",
     "auc_delong",
     "brier_score",
     "calibration_intercept_slope",
@@ -74,8 +83,10 @@ __all__ = [
     "dcr_comparison",
     "decision_curve",
     "distance_to_closest_record",
+    "feature_cnn",
     "frechet_distance",
     "generative_precision_recall",
+    "generator_report",
     "membership_inference_auc",
     "metrics_at_threshold",
     "precision_recall",
@@ -88,5 +99,6 @@ __all__ = [
     "subgroup_metrics",
     "thresholded_report",
     "top_percentile_odds_ratio",
+    "tstr_trtr",
     "wilson_interval",
 ]
