@@ -754,6 +754,12 @@ class GeneratorReport:
         Wall time to draw the synthetic images (depends on the machine).
     synthetic_images : ndarray of float32, shape (2 * n_per_class, s, s, 1)
     synthetic_labels : ndarray of int64, shape (2 * n_per_class,)
+    label_auc : float
+        AUC of the real-image classifier on the synthetic images against the
+        class each was generated for: below the TRTR AUC when some "lesion"
+        images do not show a lesion (or normal ones do).
+    real_classifier : keras.Model
+        The TRTR CNN; its ``"features"`` layer is the feature space of the FD.
 
     Examples
     --------
@@ -774,6 +780,8 @@ class GeneratorReport:
     sampling_seconds: float
     synthetic_images: np.ndarray
     synthetic_labels: np.ndarray
+    label_auc: float = float("nan")
+    real_classifier: object = None
 
     def summary(self) -> dict:
         """The headline numbers as a flat dict of floats (for JSON records and tables)."""
@@ -797,6 +805,7 @@ class GeneratorReport:
             "dcr_synthetic_p5": round(self.dcr.synthetic_quantile, 4),
             "dcr_holdout_p5": round(self.dcr.holdout_quantile, 4),
             "dcr_ratio": round(self.dcr.ratio, 4),
+            "label_auc": round(self.label_auc, 4),
             "attack_auc": round(self.attack.value, 4),
             "attack_auc_low": round(self.attack.low, 4),
             "attack_auc_high": round(self.attack.high, 4),
@@ -936,4 +945,6 @@ def generator_report(
         sampling_seconds=float(sampling),
         synthetic_images=xs,
         synthetic_labels=ys,
+        label_auc=float(auc_delong(ys, predict_scores(real, xs)).auc.value),
+        real_classifier=real,
     )
