@@ -92,17 +92,25 @@ def train(dataset: str, steps: int, seed: int) -> None:
     print(json.dumps(record, indent=2))
 
 
-def evaluate(dataset: str, seed: int, n_per_class: int) -> None:
+def evaluate(dataset: str, seed: int, n_per_class: int, epochs: int) -> None:
+    from pmed_utils.datasets import load_medmnist
     from pmed_utils.evaluation import generator_report
     from pmed_utils.generative import load_pretrained_generator
-    from pmed_utils.datasets import load_medmnist
+    from pmed_utils.generative.pretrained import _check_statistics
 
     model = load_pretrained_generator(dataset)
     data = load_medmnist(dataset)
-    report = generator_report(model, data, n_per_class=n_per_class, random_state=seed)
     path = OUT / f"{dataset}_diffusion.json"
     record = json.loads(path.read_text())
-    record["quality"] = {"seed": seed, "n_per_class": n_per_class, **report.summary()}
+    record["check"] = _check_statistics(model, data.images["train"])
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    start = time.time()
+    report = generator_report(model, data, n_per_class=n_per_class, epochs=epochs, random_state=seed)
+    record["quality"] = {
+        "command": "python " + " ".join(shlex.quote(a) for a in ["tools/train_generators.py", *sys.argv[1:]]),
+        "seed": seed, "n_per_class": n_per_class, "classifier_epochs": epochs, "sample_steps": 25,
+        "wall_time_s": round(time.time() - start, 1), **report.summary(),
+    }
     path.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record["quality"], indent=2))
 
@@ -114,9 +122,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--evaluate", action="store_true", help="fill in the quality of the shipped weights")
     parser.add_argument("--n-per-class", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=8, help="epoch budget of the evaluation classifiers")
     args = parser.parse_args()
     if args.evaluate:
-        evaluate(args.dataset, args.seed, args.n_per_class)
+        evaluate(args.dataset, args.seed, args.n_per_class, args.epochs)
     else:
         train(args.dataset, args.steps, args.seed)
 

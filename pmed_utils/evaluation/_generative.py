@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -463,7 +464,7 @@ def feature_cnn(
     epochs: int = 10,
     filters: tuple[int, ...] = (8, 16, 32),
     random_state: int | np.random.Generator | None = None,
-):
+) -> Any:
     """The feature extractor of "FD in pmed-CNN features": a small CNN trained on the real training images.
 
     Its ``"features"`` layer (global average pooling, ``filters[-1]`` values)
@@ -764,7 +765,10 @@ class GeneratorReport:
     Examples
     --------
     :func:`generator_report` fills it in; ``summary()`` gives the numbers of a
-    benchmark row, e.g. ``report.summary()["tstr_over_trtr"]``.
+    benchmark row, e.g. ``report.summary()["tstr_over_trtr"]``. Its fields:
+
+    >>> list(GeneratorReport.__dataclass_fields__)[:6]
+    ['dataset', 'n_per_class', 'fd', 'fd_real', 'precision', 'recall']
     """
 
     dataset: str
@@ -825,8 +829,8 @@ class GeneratorReport:
     }
 )
 def generator_report(
-    generator,
-    data,
+    generator: Any,
+    data: Any,
     *,
     n_per_class: int = 300,
     epochs: int = 8,

@@ -269,8 +269,14 @@ class DiffusionModel(keras.Model):
         Names of the classes, index = label.
     code_version : int
         :data:`DIFFUSION_CODE_VERSION` when the model was built.
-    training : dict
+    training_record : dict
         What :func:`train_diffusion` recorded: steps, batch size, seed, wall time, loss.
+
+    Examples
+    --------
+    >>> model = build_diffusion(denoiser="mlp", latent_dim=8, hidden=16, emb_dim=8, dataset="toy")
+    >>> model.denoiser, model.num_classes, model.image_size, model.dataset
+    ('mlp', 2, 28, 'toy')
     """
 
     def __init__(

@@ -91,3 +91,29 @@ def load_pretrained_generator(dataset: str, kind: str = "diffusion") -> Diffusio
         return load_diffusion(path, dataset=dataset)
     except ValueError as exc:
         raise ValueError(f"The 'dataset' parameter of {func} is {dataset!r}: {exc}") from None
+
+
+def _check_statistics(model: DiffusionModel, images, n_per_class: int = 200, seed: int = 0, steps: int = 25) -> dict:
+    """Cheap, deterministic quality numbers of a generator, stored with the shipped weights and re-checked by a test.
+
+    Fréchet distance between samples and the training images in the first 20
+    principal components of the training pixels, and the mean pixel value of
+    each class's samples.
+    """
+    import numpy as np
+
+    from pmed_utils.evaluation import frechet_distance
+
+    real = np.asarray(images, dtype=np.float64).reshape(len(images), -1) / 255.0
+    mean = real.mean(0)
+    _, _, vt = np.linalg.svd(real - mean, full_matrices=False)
+    basis = vt[:20].T
+    samples = [model.sample(n_per_class, label=c, steps=steps, random_state=seed + c) for c in range(model.num_classes)]
+    fake = np.concatenate(samples).reshape(n_per_class * model.num_classes, -1).astype(np.float64)
+    return {
+        "n_per_class": n_per_class,
+        "seed": seed,
+        "steps": steps,
+        "fd_pixel_pcs": round(frechet_distance((real - mean) @ basis, (fake - mean) @ basis), 4),
+        "mean_pixel": [round(float(s.mean()), 4) for s in samples],
+    }

@@ -85,6 +85,12 @@ class ConditionalVAE(keras.Model):
         :data:`VAE_CODE_VERSION` when built.
     training_record : dict
         Epochs, batch size, seed, wall time, final loss.
+
+    Examples
+    --------
+    >>> vae = build_vae(latent_dim=4, dataset="toy")
+    >>> vae.latent_dim, vae.filters, vae.decoder.output_shape
+    (4, (16, 32), (None, 28, 28, 1))
     """
 
     def __init__(
