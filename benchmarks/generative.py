@@ -46,9 +46,13 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=["pneumoniamnist", "breastmnist"])
     parser.add_argument("--n-per-class", type=int, default=300)
     parser.add_argument("--epochs", type=int, default=8, help="epoch budget of each classifier")
+    parser.add_argument("--max-train", type=int, default=None, help="real images for the real-image classifiers")
     parser.add_argument("--vae", action="store_true", help="also train and judge a conditional VAE")
     parser.add_argument("--vae-epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--from-records", action="store_true",
+                        help="take the diffusion rows from the quality stored beside the shipped weights "
+                        "(written by tools/train_generators.py --evaluate with the same settings) instead of recomputing")
     args = parser.parse_args()
 
     from pmed_utils.datasets import load_medmnist
@@ -63,7 +67,8 @@ def main() -> None:
         f"{platform.system()}, 2 cores shared with other jobs (`nice -n 10`); sampling times depend on the load.",
         f"Command: `python benchmarks/generative.py {' '.join(sys.argv[1:])}` (seed {args.seed}, "
         f"{args.n_per_class} synthetic images per class, classifiers small_cnn filters (8, 16, 32), "
-        f"{args.epochs} epochs, early stopping on the real validation split, AUCs on the real test split).",
+        f"{args.epochs} epochs, early stopping on the real validation split, AUCs on the real test split; "
+        f"real-image classifiers on {'all' if args.max_train is None else args.max_train} training images).",
         "",
         "FD = Fréchet distance in pmed-CNN features (the real-image classifier's pooled features; in brackets the "
         "real test vs real train floor), not FID. TSTR = train on synthetic, test on real; TRTR = train on real. "
@@ -77,9 +82,16 @@ def main() -> None:
         data = load_medmnist(dataset)
         info = pretrained_generator_info(dataset)
         rows = []
-        model = load_pretrained_generator(dataset)
-        rep = generator_report(model, data, n_per_class=args.n_per_class, epochs=args.epochs, random_state=args.seed)
-        s = rep.summary()
+        if args.from_records:
+            s = info["quality"]
+            if (s["n_per_class"], s["classifier_epochs"], s["seed"], s.get("max_train")) != (
+                args.n_per_class, args.epochs, args.seed, args.max_train):
+                raise SystemExit(f"{dataset}: the stored quality used other settings; rerun without --from-records")
+        else:
+            model = load_pretrained_generator(dataset)
+            rep = generator_report(model, data, n_per_class=args.n_per_class, epochs=args.epochs,
+                                   max_train=args.max_train, random_state=args.seed)
+            s = rep.summary()
         rows.append(_row(f"diffusion ({info['steps']} steps, {info['parameters']:,} parameters)", s))
         verdicts.append(
             f"- {dataset} diffusion: TSTR/TRTR {s['tstr_over_trtr']:.3f} (goal ≥ {GOALS[dataset]:.2f}: "
@@ -91,7 +103,7 @@ def main() -> None:
             vae = train_vae(data.images["train"], data.labels["train"], epochs=args.vae_epochs, dataset=dataset,
                             random_state=args.seed, progress=False)
             rep_v = generator_report(vae, data, n_per_class=args.n_per_class, epochs=args.epochs,
-                                     random_state=args.seed)
+                                     max_train=args.max_train, random_state=args.seed)
             rows.append(_row(f"VAE ({args.vae_epochs} epochs)", rep_v.summary()))
         lines += [
             f"## {dataset} ({len(data.images['train'])} training images)",

@@ -92,7 +92,7 @@ def train(dataset: str, steps: int, seed: int) -> None:
     print(json.dumps(record, indent=2))
 
 
-def evaluate(dataset: str, seed: int, n_per_class: int, epochs: int) -> None:
+def evaluate(dataset: str, seed: int, n_per_class: int, epochs: int, max_train: int | None) -> None:
     from pmed_utils.datasets import load_medmnist
     from pmed_utils.evaluation import generator_report
     from pmed_utils.generative import load_pretrained_generator
@@ -105,10 +105,12 @@ def evaluate(dataset: str, seed: int, n_per_class: int, epochs: int) -> None:
     record["check"] = _check_statistics(model, data.images["train"])
     path.write_text(json.dumps(record, indent=2) + "\n")
     start = time.time()
-    report = generator_report(model, data, n_per_class=n_per_class, epochs=epochs, random_state=seed)
+    report = generator_report(model, data, n_per_class=n_per_class, epochs=epochs, max_train=max_train,
+                              random_state=seed)
     record["quality"] = {
         "command": "python " + " ".join(shlex.quote(a) for a in ["tools/train_generators.py", *sys.argv[1:]]),
-        "seed": seed, "n_per_class": n_per_class, "classifier_epochs": epochs, "sample_steps": 25,
+        "seed": seed, "n_per_class": n_per_class, "classifier_epochs": epochs, "max_train": max_train,
+        "sample_steps": 25,
         "wall_time_s": round(time.time() - start, 1), **report.summary(),
     }
     path.write_text(json.dumps(record, indent=2) + "\n")
@@ -123,9 +125,10 @@ def main() -> None:
     parser.add_argument("--evaluate", action="store_true", help="fill in the quality of the shipped weights")
     parser.add_argument("--n-per-class", type=int, default=300)
     parser.add_argument("--epochs", type=int, default=8, help="epoch budget of the evaluation classifiers")
+    parser.add_argument("--max-train", type=int, default=None, help="real images for the evaluation classifiers")
     args = parser.parse_args()
     if args.evaluate:
-        evaluate(args.dataset, args.seed, args.n_per_class, args.epochs)
+        evaluate(args.dataset, args.seed, args.n_per_class, args.epochs, args.max_train)
     else:
         train(args.dataset, args.steps, args.seed)
 

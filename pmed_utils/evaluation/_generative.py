@@ -825,6 +825,7 @@ class GeneratorReport:
         "epochs": [Interval(numbers.Integral, 1, None)],
         "filters": [tuple],
         "sample_kwargs": ["mapping", None],
+        "max_train": [Interval(numbers.Integral, 10, None), None],
         "random_state": ["random_state"],
     }
 )
@@ -836,6 +837,7 @@ def generator_report(
     epochs: int = 8,
     filters: tuple[int, ...] = (8, 16, 32),
     sample_kwargs: dict | None = None,
+    max_train: int | None = None,
     random_state: int | np.random.Generator | None = None,
 ) -> GeneratorReport:
     """Every image metric of this module for one generator on one dataset, in one call.
@@ -862,6 +864,11 @@ def generator_report(
         Filters of the classifiers (:func:`pmed_utils.models.small_cnn`).
     sample_kwargs : mapping or None, default None
         More arguments for ``generator.sample`` (e.g. ``{"steps": 25}``).
+    max_train : int or None, default None
+        Train the real-image classifiers (TRTR, augmented) on a random subset
+        of this many training images (stratified by nothing; None = all), to
+        save time on large datasets. The DCR, the attack and the features of
+        the FD still use every training image.
     random_state : int, numpy Generator or None, default None
         Seeds the samples, the classifiers and the attack's member subset.
 
@@ -917,12 +924,15 @@ def generator_report(
         raise ValueError(f"The 'generator' parameter of {func} makes images of shape {xs.shape[1:]}; the data's are {xr.shape[1:]}.")
     ys = np.repeat([0, 1], int(n_per_class))
 
-    real = _fit_cnn(xr, yr, xv, yv, int(epochs), tuple(filters), seed)
+    keep = np.arange(len(xr)) if max_train is None or max_train >= len(xr) else np.sort(
+        rng.choice(len(xr), size=int(max_train), replace=False))
+    xc, yc = xr[keep], yr[keep]
+    real = _fit_cnn(xc, yc, xv, yv, int(epochs), tuple(filters), seed)
     synth = _fit_cnn(xs, ys, xv, yv, int(epochs), tuple(filters), seed)
-    counts = np.bincount(yr, minlength=2)
+    counts = np.bincount(yc, minlength=2)
     rare = int(np.argmin(counts))
     extra = xs[ys == rare][: int(counts.max() - counts.min())]
-    aug = _fit_cnn(np.concatenate([xr, extra]), np.r_[yr, np.full(len(extra), rare)], xv, yv, int(epochs),
+    aug = _fit_cnn(np.concatenate([xc, extra]), np.r_[yc, np.full(len(extra), rare)], xv, yv, int(epochs),
                    tuple(filters), seed)
     s_real, s_synth, s_aug = (predict_scores(m, xt) for m in (real, synth, aug))
     trtr, tstr = auc_delong(yt, s_real).auc, auc_delong(yt, s_synth).auc
