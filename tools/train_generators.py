@@ -37,7 +37,7 @@ OUT = ROOT / "pmed_utils" / "data" / "generators"
 
 def versions() -> dict:
     out = {"python": platform.python_version()}
-    for pkg in ("numpy", "keras", "tensorflow", "scikit-learn", "scipy"):
+    for pkg in ("numpy", "keras", "tensorflow", "tensorflow-cpu", "scikit-learn", "scipy"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

@@ -101,8 +101,12 @@ def _check_statistics(model: DiffusionModel, images, n_per_class: int = 200, see
     each class's samples.
     """
     import numpy as np
+    from scipy import linalg
 
-    from pmed_utils.evaluation import frechet_distance
+    def frechet_distance(a, b):  # as pmed_utils.evaluation.frechet_distance (a higher layer)
+        sa, sb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+        d = a.mean(0) - b.mean(0)
+        return float(d @ d + np.trace(sa) + np.trace(sb) - 2 * np.trace(np.real(linalg.sqrtm(sa @ sb))))
 
     real = np.asarray(images, dtype=np.float64).reshape(len(images), -1) / 255.0
     mean = real.mean(0)
