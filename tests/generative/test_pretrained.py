@@ -42,23 +42,23 @@ def test_samples_reach_the_recorded_quality(dataset, kind):
     assert abs(np.mean(now["mean_pixel"]) - data.images["train"].mean() / 255) < 0.1
 
 
-def _tampered(tmp_path, monkeypatch, dataset, **changes):
+def _tampered(tmp_path, monkeypatch, name, changes):
     folder = tmp_path / "generators"
     folder.mkdir()
-    info = pretrained_generator_info(dataset)
+    info = pretrained_generator_info(name)
     shutil.copy(packaged_data_path("generators", info["file"]), folder / info["file"])
-    (folder / f"{dataset}_diffusion.json").write_text(json.dumps({**info, **changes}))
+    (folder / f"{name}_diffusion.json").write_text(json.dumps({**info, **changes}))
     monkeypatch.setattr(pretrained_module, "packaged_data_path", lambda *parts: tmp_path.joinpath(*parts))
 
 
 def test_weights_of_another_dataset_are_refused(tmp_path, monkeypatch):
-    _tampered(tmp_path, monkeypatch, "breastmnist", dataset="pneumoniamnist")
+    _tampered(tmp_path, monkeypatch, "breastmnist", {"dataset": "pneumoniamnist"})
     with pytest.raises(ValueError, match="'dataset'.*another dataset"):
         load_pretrained_generator("breastmnist")
 
 
 def test_weights_of_another_code_version_are_refused(tmp_path, monkeypatch):
-    _tampered(tmp_path, monkeypatch, "pneumoniamnist", code_version=DIFFUSION_CODE_VERSION + 1)
+    _tampered(tmp_path, monkeypatch, "pneumoniamnist", {"code_version": DIFFUSION_CODE_VERSION + 1})
     with pytest.raises(ValueError, match="code version"):
         load_pretrained_generator("pneumoniamnist")
 
