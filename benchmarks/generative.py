@@ -50,9 +50,12 @@ def main() -> None:
     parser.add_argument("--vae", action="store_true", help="also train and judge a conditional VAE")
     parser.add_argument("--vae-epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--from-records", action="store_true",
-                        help="take the diffusion rows from the quality stored beside the shipped weights "
-                        "(written by tools/train_generators.py --evaluate with the same settings) instead of recomputing")
+    parser.add_argument(
+        "--from-records",
+        action="store_true",
+        help="take the diffusion rows from the quality stored beside the shipped weights "
+        "(written by tools/train_generators.py --evaluate with the same settings) instead of recomputing",
+    )
     args = parser.parse_args()
 
     from pmed_utils.datasets import load_medmnist
@@ -85,12 +88,22 @@ def main() -> None:
         if args.from_records:
             s = info["quality"]
             if (s["n_per_class"], s["classifier_epochs"], s["seed"], s.get("max_train")) != (
-                args.n_per_class, args.epochs, args.seed, args.max_train):
+                args.n_per_class,
+                args.epochs,
+                args.seed,
+                args.max_train,
+            ):
                 raise SystemExit(f"{dataset}: the stored quality used other settings; rerun without --from-records")
         else:
             model = load_pretrained_generator(dataset)
-            rep = generator_report(model, data, n_per_class=args.n_per_class, epochs=args.epochs,
-                                   max_train=args.max_train, random_state=args.seed)
+            rep = generator_report(
+                model,
+                data,
+                n_per_class=args.n_per_class,
+                epochs=args.epochs,
+                max_train=args.max_train,
+                random_state=args.seed,
+            )
             s = rep.summary()
         rows.append(_row(f"diffusion ({info['steps']} steps, {info['parameters']:,} parameters)", s))
         verdicts.append(
@@ -100,10 +113,22 @@ def main() -> None:
             f"(goal ≤ 0.60: {'met' if s['attack_auc'] <= 0.60 else 'NOT met'})."
         )
         if args.vae:
-            vae = train_vae(data.images["train"], data.labels["train"], epochs=args.vae_epochs, dataset=dataset,
-                            random_state=args.seed, progress=False)
-            rep_v = generator_report(vae, data, n_per_class=args.n_per_class, epochs=args.epochs,
-                                     max_train=args.max_train, random_state=args.seed)
+            vae = train_vae(
+                data.images["train"],
+                data.labels["train"],
+                epochs=args.vae_epochs,
+                dataset=dataset,
+                random_state=args.seed,
+                progress=False,
+            )
+            rep_v = generator_report(
+                vae,
+                data,
+                n_per_class=args.n_per_class,
+                epochs=args.epochs,
+                max_train=args.max_train,
+                random_state=args.seed,
+            )
             rows.append(_row(f"VAE ({args.vae_epochs} epochs)", rep_v.summary()))
         lines += [
             f"## {dataset} ({len(data.images['train'])} training images)",

@@ -45,10 +45,16 @@ def load(name: str):
 
 
 def dp_rows(name: str, epsilons: list[float], epochs: int, batch_size: int, lr: float, clip: float, seed: int):
-    from pmed_utils.privacy import dp_cnn, dp_noise_multiplier, fit_model, loss_threshold_attack, predict_positive
+    from pmed_utils.privacy import (
+        dp_cnn,
+        dp_noise_multiplier,
+        fit_model,
+        loss_threshold_attack,
+        predict_positive,
+        train_dp_sgd,
+    )
     from pmed_utils.privacy._auc import auc_estimate
     from pmed_utils.reproducibility import seed_everything
-    from pmed_utils.privacy import train_dp_sgd
 
     x, y = load(name)
     xtr = np.concatenate([x["train"], x["val"]])
@@ -77,7 +83,7 @@ def dp_rows(name: str, epsilons: list[float], epochs: int, batch_size: int, lr: 
                 "seconds": seconds,
             }
         )
-        print({k: (float(v) if hasattr(v, 'value') else v) for k, v in rows[-1].items()}, flush=True)
+        print({k: (float(v) if hasattr(v, "value") else v) for k, v in rows[-1].items()}, flush=True)
 
     seed_everything(seed)
     t = time.perf_counter()
@@ -91,8 +97,16 @@ def dp_rows(name: str, epsilons: list[float], epochs: int, batch_size: int, lr: 
         model = dp_cnn()
         t = time.perf_counter()
         res = train_dp_sgd(
-            model, xtr, ytr, epochs=epochs, batch_size=batch_size, l2_norm_clip=clip,
-            noise_multiplier=sigma, learning_rate=lr, random_state=seed, progress=False,
+            model,
+            xtr,
+            ytr,
+            epochs=epochs,
+            batch_size=batch_size,
+            l2_norm_clip=clip,
+            noise_multiplier=sigma,
+            learning_rate=lr,
+            random_state=seed,
+            progress=False,
         )
         score("DP-SGD", model, res.epsilon, sigma, time.perf_counter() - t)
     return rows
@@ -108,7 +122,9 @@ def fed_rows(name: str, rounds: int, seed: int):
     for label, skew in (("IID", 0.0), ("non-IID (case mix)", 0.8)):
         idx = site_split(ytr, 3, skew=skew, random_state=seed)
         sites = [(xtr[i], ytr[i]) for i in idx]
-        table = compare_federated(dp_cnn, sites, x["test"], y["test"], rounds=rounds, local_epochs=1, random_state=seed, progress=False)
+        table = compare_federated(
+            dp_cnn, sites, x["test"], y["test"], rounds=rounds, local_epochs=1, random_state=seed, progress=False
+        )
         prev = [float(ytr[i].mean()) for i in idx]
         table.insert(0, "split", label)
         table.insert(0, "dataset", name)
@@ -127,7 +143,7 @@ def write(dp: pd.DataFrame, fed: pd.DataFrame, args, seconds: float) -> str:
         "official test split for testing. Model: `pmed_utils.privacy.dp_cnn` (two 3 × 3 tanh conv blocks, no batch "
         "normalization) for every row. AUC intervals: Hanley–McNeil 95%.",
         "",
-        f"## DP-SGD: ε (δ = 1e-5, RDP) against test AUC and loss-threshold attack AUC",
+        "## DP-SGD: ε (δ = 1e-5, RDP) against test AUC and loss-threshold attack AUC",
         "",
         f"{args.dp_epochs} epochs, expected batch 256 for PneumoniaMNIST and 64 for BreastMNIST (Poisson sampling), clip C = {args.clip}, "
         f"SGD with momentum 0.9, learning rate {args.lr}; the noise multiplier σ is calibrated to each ε. "
@@ -174,7 +190,9 @@ def write(dp: pd.DataFrame, fed: pd.DataFrame, args, seconds: float) -> str:
                 continue
             gap = float(t.loc["FedAvg", "auc"] - t.loc["pooled", "auc"])
             if split == "IID":
-                lines.append(f"| {ds} IID: FedAvg within 0.01 AUC of pooled | FedAvg − pooled = {gap:+.3f} | {'yes' if gap >= -0.01 else 'no'} |")
+                lines.append(
+                    f"| {ds} IID: FedAvg within 0.01 AUC of pooled | FedAvg − pooled = {gap:+.3f} | {'yes' if gap >= -0.01 else 'no'} |"
+                )
             else:
                 lines.append(f"| {ds} non-IID gap (reported) | FedAvg − pooled = {gap:+.3f} | – |")
     return "\n".join(lines) + "\n"
@@ -191,7 +209,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--part", choices=["dp", "fed", "all", "write"], default="all",
+        "--part",
+        choices=["dp", "fed", "all", "write"],
+        default="all",
         help="run one part (its rows go to benchmarks/results/privacy_raw/), or only write the table from them",
     )
     args = parser.parse_args()
@@ -209,11 +229,19 @@ def main() -> None:
     (RAW / f"seconds_{args.part}.txt").write_text(f"{time.perf_counter() - start:.0f}\n")
     dp_files, fed_files = sorted(RAW.glob("dp_*.csv")), sorted(RAW.glob("fed_*.csv"))
     if dp_files or fed_files:
-        dp = pd.concat([pd.read_csv(f) for f in dp_files], ignore_index=True) if dp_files else pd.DataFrame(
-            columns=["dataset", "training", "epsilon", "noise_multiplier", "test_auc", "attack_auc", "seconds"]
+        dp = (
+            pd.concat([pd.read_csv(f) for f in dp_files], ignore_index=True)
+            if dp_files
+            else pd.DataFrame(
+                columns=["dataset", "training", "epsilon", "noise_multiplier", "test_auc", "attack_auc", "seconds"]
+            )
         )
-        fed = pd.concat([pd.read_csv(f) for f in fed_files], ignore_index=True) if fed_files else pd.DataFrame(
-            columns=["dataset", "split", "strategy", "n_train", "auc", "auc_low", "auc_high", "site_prevalence"]
+        fed = (
+            pd.concat([pd.read_csv(f) for f in fed_files], ignore_index=True)
+            if fed_files
+            else pd.DataFrame(
+                columns=["dataset", "split", "strategy", "n_train", "auc", "auc_low", "auc_high", "site_prevalence"]
+            )
         )
         seconds = sum(float(f.read_text()) for f in RAW.glob("seconds_*.txt"))
         text = write(dp, fed, args, seconds)

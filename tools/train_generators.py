@@ -53,12 +53,24 @@ def train(dataset: str, steps: int, seed: int) -> None:
     data = load_medmnist(dataset)
     cfg = SETTINGS[dataset]
     names = ["no lesion", "lesion"]
-    model = build_diffusion(denoiser=cfg["denoiser"], latent_dim=cfg["latent_dim"], hidden=cfg["hidden"],
-                            emb_dim=cfg["emb_dim"], dataset=dataset, class_names=names)
+    model = build_diffusion(
+        denoiser=cfg["denoiser"],
+        latent_dim=cfg["latent_dim"],
+        hidden=cfg["hidden"],
+        emb_dim=cfg["emb_dim"],
+        dataset=dataset,
+        class_names=names,
+    )
     start = time.time()
     model = train_diffusion(
-        data.images["train"], data.labels["train"], steps=steps, model=model, batch_size=cfg["batch_size"],
-        learning_rate=cfg["learning_rate"], flip=cfg["flip"], random_state=seed,
+        data.images["train"],
+        data.labels["train"],
+        steps=steps,
+        model=model,
+        batch_size=cfg["batch_size"],
+        learning_rate=cfg["learning_rate"],
+        flip=cfg["flip"],
+        random_state=seed,
     )
     wall = time.time() - start
     OUT.mkdir(parents=True, exist_ok=True)
@@ -105,13 +117,18 @@ def evaluate(dataset: str, seed: int, n_per_class: int, epochs: int, max_train: 
     record["check"] = _check_statistics(model, data.images["train"])
     path.write_text(json.dumps(record, indent=2) + "\n")
     start = time.time()
-    report = generator_report(model, data, n_per_class=n_per_class, epochs=epochs, max_train=max_train,
-                              random_state=seed)
+    report = generator_report(
+        model, data, n_per_class=n_per_class, epochs=epochs, max_train=max_train, random_state=seed
+    )
     record["quality"] = {
         "command": "python " + " ".join(shlex.quote(a) for a in ["tools/train_generators.py", *sys.argv[1:]]),
-        "seed": seed, "n_per_class": n_per_class, "classifier_epochs": epochs, "max_train": max_train,
+        "seed": seed,
+        "n_per_class": n_per_class,
+        "classifier_epochs": epochs,
+        "max_train": max_train,
         "sample_steps": 25,
-        "wall_time_s": round(time.time() - start, 1), **report.summary(),
+        "wall_time_s": round(time.time() - start, 1),
+        **report.summary(),
     }
     path.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record["quality"], indent=2))

@@ -35,7 +35,6 @@ __all__ = [
     "IMAGE_DATASETS",
     "LinkedCohort",
     "make_linked_cohort",
-
     "simulate_proxy_diagnosis",
     "MEDMNIST_CITATION",
     "DatasetCard",

@@ -128,7 +128,9 @@ def _check_drifts(drifts: Sequence[Mapping[str, Any]], n_months: int, columns: p
             raise ValueError(
                 f"The 'drifts' parameter of simulate_stream: item {i} has ramp {ramp!r}; expected an int >= 0."
             )
-        if kind == "prevalence" and not (isinstance(drift["odds_ratio"], numbers.Real) and float(drift["odds_ratio"]) > 0):
+        if kind == "prevalence" and not (
+            isinstance(drift["odds_ratio"], numbers.Real) and float(drift["odds_ratio"]) > 0
+        ):
             raise ValueError(f"The 'drifts' parameter of simulate_stream: item {i} needs odds_ratio > 0.")
         if kind == "environment" and drift["column"] not in columns:
             raise ValueError(

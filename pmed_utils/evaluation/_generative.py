@@ -232,8 +232,8 @@ def dcr_comparison(synthetic: ArrayLike, holdout: ArrayLike, train: ArrayLike, q
     t = _matrix(train, "train", func)
     _same_width(t, s, "train", "synthetic", func)
     _same_width(t, h, "train", "holdout", func)
-    ds = distance_to_closest_record(s, t)
-    dh = distance_to_closest_record(h, t)
+    ds = np.asarray(distance_to_closest_record(s, t))  # distances only (return_index is False)
+    dh = np.asarray(distance_to_closest_record(h, t))
     qs, qh = float(np.quantile(ds, quantile)), float(np.quantile(dh, quantile))
     ratio = qs / qh if qh > 0 else (np.inf if qs > 0 else np.nan)
     return DCRComparison(ds, dh, float(quantile), qs, qh, float(ratio), float(np.mean(ds < qh)))
@@ -419,7 +419,9 @@ def _unit_images(images, param: str, func: str) -> np.ndarray:
         return x.astype(np.float32) / 255.0
     x = check_finite(x.astype(np.float32), param, func=func)
     if x.min() < -1e-6 or x.max() > 1 + 1e-6:
-        raise ValueError(f"The '{param}' parameter of {func} must be in [0, 1] (or uint8); got [{x.min():.3g}, {x.max():.3g}].")
+        raise ValueError(
+            f"The '{param}' parameter of {func} must be in [0, 1] (or uint8); got [{x.min():.3g}, {x.max():.3g}]."
+        )
     return x
 
 
@@ -439,8 +441,9 @@ def _fit_cnn(x, y, x_val, y_val, epochs: int, filters: tuple, seed: int):
     keras = keras_module()
     keras.utils.set_random_seed(seed)
     model = small_cnn(x.shape[1:], filters=filters)
-    train_classifier(model, x, y, x_val, y_val, epochs=epochs, patience=max(2, epochs // 3),
-                     random_state=seed, progress=False)
+    train_classifier(
+        model, x, y, x_val, y_val, epochs=epochs, patience=max(2, epochs // 3), random_state=seed, progress=False
+    )
     return model
 
 
@@ -543,8 +546,17 @@ class UtilityResult:
     gain: Estimate | None = None
 
 
-def _utility_inputs(func, synthetic_images, synthetic_labels, train_images, train_labels, val_images, val_labels,
-                    test_images, test_labels):
+def _utility_inputs(
+    func,
+    synthetic_images,
+    synthetic_labels,
+    train_images,
+    train_labels,
+    val_images,
+    val_labels,
+    test_images,
+    test_labels,
+):
     xs = _unit_images(synthetic_images, "synthetic_images", func)
     ys = _binary(synthetic_labels, len(xs), "synthetic_labels", func)
     xr = _unit_images(train_images, "train_images", func)
@@ -562,7 +574,7 @@ def _utility_inputs(func, synthetic_images, synthetic_labels, train_images, trai
     return xs, ys, xr, yr, xv, yv, xt, yt
 
 
-_UTILITY_PARAMS = {
+_UTILITY_PARAMS: dict[str, list[Any]] = {
     "synthetic_images": ["array-like"],
     "synthetic_labels": ["array-like"],
     "train_images": ["array-like"],
@@ -638,8 +650,15 @@ def tstr_trtr(
 
     func = "tstr_trtr"
     xs, ys, xr, yr, xv, yv, xt, yt = _utility_inputs(
-        func, synthetic_images, synthetic_labels, train_images, train_labels, val_images, val_labels,
-        test_images, test_labels,
+        func,
+        synthetic_images,
+        synthetic_labels,
+        train_images,
+        train_labels,
+        val_images,
+        val_labels,
+        test_images,
+        test_labels,
     )
     seed = derive_seed(random_state)
     real = _fit_cnn(xr, yr, xv, yv, int(epochs), tuple(filters), seed)
@@ -710,8 +729,15 @@ def augmentation_gain(
 
     func = "augmentation_gain"
     xs, ys, xr, yr, xv, yv, xt, yt = _utility_inputs(
-        func, synthetic_images, synthetic_labels, train_images, train_labels, val_images, val_labels,
-        test_images, test_labels,
+        func,
+        synthetic_images,
+        synthetic_labels,
+        train_images,
+        train_labels,
+        val_images,
+        val_labels,
+        test_images,
+        test_labels,
     )
     counts = np.bincount(yr, minlength=2)
     rare = int(np.argmin(counts))
@@ -720,8 +746,9 @@ def augmentation_gain(
         warn_degenerate(func, f"no synthetic images of the rare class {rare}; the augmented model equals the real one")
     seed = derive_seed(random_state)
     real = _fit_cnn(xr, yr, xv, yv, int(epochs), tuple(filters), seed)
-    aug = _fit_cnn(np.concatenate([xr, extra]), np.r_[yr, np.full(len(extra), rare)], xv, yv, int(epochs),
-                   tuple(filters), seed)
+    aug = _fit_cnn(
+        np.concatenate([xr, extra]), np.r_[yr, np.full(len(extra), rare)], xv, yv, int(epochs), tuple(filters), seed
+    )
     cmp = compare_auc_delong(yt, predict_scores(aug, xt), predict_scores(real, xt))
     return UtilityResult(None, cmp.auc_b, float(cmp.auc_a.value / cmp.auc_b.value), cmp.auc_a, cmp.difference)
 
@@ -790,6 +817,7 @@ class GeneratorReport:
     def summary(self) -> dict:
         """The headline numbers as a flat dict of floats (for JSON records and tables)."""
         u, a = self.utility, self.augmentation
+        assert u.tstr is not None and u.trtr is not None and a.augmented is not None and a.gain is not None
         return {
             "fd": round(self.fd, 4),
             "fd_real": round(self.fd_real, 4),
@@ -897,43 +925,58 @@ def generator_report(
     """
     import time
 
+    from pmed_utils.evaluation._roc import auc_delong, compare_auc_delong
     from pmed_utils.models import extract_features, predict_scores
     from pmed_utils.reproducibility import check_random_state, derive_seed
 
-    from pmed_utils.evaluation._roc import auc_delong, compare_auc_delong
-
     func = "generator_report"
     if not callable(getattr(generator, "sample", None)):
-        raise TypeError(f"The 'generator' parameter of {func} must have a sample(n, label=..., random_state=...) method.")
+        raise TypeError(
+            f"The 'generator' parameter of {func} must have a sample(n, label=..., random_state=...) method."
+        )
     try:
         images, labels = data.images, data.labels
-        splits = {s: (_unit_images(images[s], f"data.images[{s!r}]", func),
-                      np.asarray(labels[s]).reshape(-1).astype(np.int64)) for s in ("train", "val", "test")}
+        splits = {
+            s: (
+                _unit_images(images[s], f"data.images[{s!r}]", func),
+                np.asarray(labels[s]).reshape(-1).astype(np.int64),
+            )
+            for s in ("train", "val", "test")
+        }
     except (AttributeError, KeyError, TypeError) as exc:
-        raise TypeError(f"The 'data' parameter of {func} must be a MedMNISTData with train/val/test splits ({exc}).") from None
+        raise TypeError(
+            f"The 'data' parameter of {func} must be a MedMNISTData with train/val/test splits ({exc})."
+        ) from None
     (xr, yr), (xv, yv), (xt, yt) = splits["train"], splits["val"], splits["test"]
     rng = check_random_state(random_state, func=func)
     seed = derive_seed(rng)
     kwargs = dict(sample_kwargs or {})
     start = time.perf_counter()
-    parts = [np.asarray(generator.sample(int(n_per_class), label=c, random_state=derive_seed(rng), **kwargs))
-             for c in (0, 1)]
+    parts = [
+        np.asarray(generator.sample(int(n_per_class), label=c, random_state=derive_seed(rng), **kwargs)) for c in (0, 1)
+    ]
     sampling = time.perf_counter() - start
     xs = _unit_images(np.concatenate(parts), "generator.sample output", func)
     if xs.shape[1:] != xr.shape[1:]:
-        raise ValueError(f"The 'generator' parameter of {func} makes images of shape {xs.shape[1:]}; the data's are {xr.shape[1:]}.")
+        raise ValueError(
+            f"The 'generator' parameter of {func} makes images of shape {xs.shape[1:]}; the data's are {xr.shape[1:]}."
+        )
     ys = np.repeat([0, 1], int(n_per_class))
 
-    keep = np.arange(len(xr)) if max_train is None or max_train >= len(xr) else np.sort(
-        rng.choice(len(xr), size=int(max_train), replace=False))
+    keep = (
+        np.arange(len(xr))
+        if max_train is None or max_train >= len(xr)
+        else np.sort(rng.choice(len(xr), size=int(max_train), replace=False))
+    )
     xc, yc = xr[keep], yr[keep]
     real = _fit_cnn(xc, yc, xv, yv, int(epochs), tuple(filters), seed)
     synth = _fit_cnn(xs, ys, xv, yv, int(epochs), tuple(filters), seed)
     counts = np.bincount(yc, minlength=2)
     rare = int(np.argmin(counts))
     extra = xs[ys == rare][: int(counts.max() - counts.min())]
-    aug = _fit_cnn(np.concatenate([xc, extra]), np.r_[yc, np.full(len(extra), rare)], xv, yv, int(epochs),
-                   tuple(filters), seed)
+    aug = _fit_cnn(
+        np.concatenate([xc, extra]), np.r_[yc, np.full(len(extra), rare)], xv, yv, int(epochs), tuple(filters), seed
+    )
     s_real, s_synth, s_aug = (predict_scores(m, xt) for m in (real, synth, aug))
     trtr, tstr = auc_delong(yt, s_real).auc, auc_delong(yt, s_synth).auc
     cmp = compare_auc_delong(yt, s_aug, s_real)
@@ -953,7 +996,9 @@ def generator_report(
         precision=precision,
         recall=recall,
         utility=UtilityResult(tstr, trtr, float(tstr.value / trtr.value)),
-        augmentation=UtilityResult(None, cmp.auc_b, float(cmp.auc_a.value / cmp.auc_b.value), cmp.auc_a, cmp.difference),
+        augmentation=UtilityResult(
+            None, cmp.auc_b, float(cmp.auc_a.value / cmp.auc_b.value), cmp.auc_a, cmp.difference
+        ),
         dcr=dcr_comparison(xs, xt, xr),
         attack=membership_inference_auc(xs, xr[members], xt),
         sampling_seconds=float(sampling),

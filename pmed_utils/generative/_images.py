@@ -48,7 +48,12 @@ def check_labels(labels, n: int, param: str, func: str, num_classes: int | None 
     y = np.asarray(labels).reshape(-1) if np.ndim(labels) > 0 else np.asarray([labels])
     if y.shape[0] != n:
         raise ValueError(f"The '{param}' parameter of {func} must have one label per image ({n}); got {y.shape[0]}.")
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+    if (
+        y.dtype == bool
+        or not np.issubdtype(y.dtype, np.number)
+        or not np.all(np.isfinite(y))
+        or np.any(y != np.round(y))
+    ):
         raise ValueError(f"The '{param}' parameter of {func} must hold integer class labels; got {y[:5]!r}...")
     y = y.astype(np.int64)
     if y.min() < 0:

@@ -189,8 +189,9 @@ class PCAProjection(keras.layers.Layer):
         self.image_size, self.latent_dim = int(image_size), int(latent_dim)
         d = self.image_size**2
         self.mean = self.add_weight(shape=(d,), initializer="zeros", trainable=False, name="mean")
-        self.components = self.add_weight(shape=(self.latent_dim, d), initializer="zeros", trainable=False,
-                                          name="components")
+        self.components = self.add_weight(
+            shape=(self.latent_dim, d), initializer="zeros", trainable=False, name="components"
+        )
         self.scale = self.add_weight(shape=(self.latent_dim,), initializer="ones", trainable=False, name="scale")
         self.built = True
 
@@ -309,7 +310,7 @@ class DiffusionModel(keras.Model):
         self.training_record = dict(training_record or {})
         self.denoiser, self.latent_dim, self.hidden = str(denoiser), int(latent_dim), int(hidden)
         if self.denoiser == "mlp":
-            self.projection = PCAProjection(self.image_size, self.latent_dim, name="pca")
+            self.projection: PCAProjection | None = PCAProjection(self.image_size, self.latent_dim, name="pca")
             self.network = _mlp(self.latent_dim, self.num_classes, self.hidden, self.emb_dim)
         else:
             self.projection = None
@@ -393,8 +394,9 @@ class DiffusionModel(keras.Model):
         >>> model.sample(3, label=1, steps=4, random_state=0).shape
         (3, 28, 28, 1)
         """
-        return sample_diffusion(self, n, label=label, steps=steps, guidance=guidance,
-                                random_state=random_state, batch_size=batch_size)
+        return sample_diffusion(
+            self, n, label=label, steps=steps, guidance=guidance, random_state=random_state, batch_size=batch_size
+        )
 
 
 @validate_params(
@@ -472,16 +474,17 @@ def sample_diffusion(
             xb, yb = x[sl], labels[sl].astype(np.int32)[:, None]
             tb = np.full((len(xb), 1), t / model.timesteps, dtype=np.float32)
             if guidance > 0:
-                both = model._eps(np.concatenate([xb, xb]), np.concatenate([tb, tb]),
-                                  np.concatenate([yb, null[sl][:, None]]))
-                e_c, e_u = both[: len(xb)], both[len(xb):]
+                both = model._eps(
+                    np.concatenate([xb, xb]), np.concatenate([tb, tb]), np.concatenate([yb, null[sl][:, None]])
+                )
+                e_c, e_u = both[: len(xb)], both[len(xb) :]
                 eps[sl] = (1 + guidance) * e_c - guidance * e_u
             else:
                 eps[sl] = model._eps(xb, tb, yb)
         x0 = np.clip((x - math.sqrt(1 - a_t) * eps) / math.sqrt(a_t), lo, hi)
-        eps = (x - math.sqrt(a_t) * x0) / math.sqrt(1 - a_t)
+        eps = ((x - math.sqrt(a_t) * x0) / math.sqrt(1 - a_t)).astype(np.float32)
         x = (math.sqrt(a_prev) * x0 + math.sqrt(1 - a_prev) * eps).astype(np.float32)
-    if model.denoiser == "mlp":
+    if model.projection is not None:  # the "mlp" denoiser works on principal components
         x = model.projection.decode(x)
     return to_unit(x)
 
@@ -565,7 +568,9 @@ def build_diffusion(
     if len(channels) < 2 or not all(
         isinstance(c, numbers.Integral) and not isinstance(c, bool) and c > 0 for c in channels
     ):
-        raise ValueError(f"The 'channels' parameter of {func} must be a tuple of at least two positive ints; got {channels!r}.")
+        raise ValueError(
+            f"The 'channels' parameter of {func} must be a tuple of at least two positive ints; got {channels!r}."
+        )
     factor = 2 ** (len(channels) - 1)
     if image_size % factor:
         raise ValueError(
@@ -687,9 +692,11 @@ def train_diffusion(
     if latent:
         if flip:  # the mirror images join the data before the principal components are fitted
             x, y = np.concatenate([x, x[:, :, ::-1]]), np.concatenate([y, y])
+        projection = model.projection
+        assert projection is not None  # the "mlp" denoiser always has one
         if not model.training_record:  # a new model: fit the principal components on these images
-            model.projection.fit(x)
-        x = model.projection.encode(x)
+            projection.fit(x)
+        x = projection.encode(x)
     ema = [v.numpy().copy() for v in net.trainable_variables]
     ab = tf.constant(model.alpha_bar)
     total = int(steps)
@@ -713,7 +720,7 @@ def train_diffusion(
             pred = net([xt, tt, yb], training=True)
             loss = tf.reduce_mean(tf.square(pred - noise))
         grads = tape.gradient(loss, net.trainable_variables)
-        optimizer.apply_gradients(zip(grads, net.trainable_variables))
+        optimizer.apply_gradients(zip(grads, net.trainable_variables, strict=False))
         return loss
 
     bar = tqdm_class()(total=total, desc="diffusion", unit="step", disable=not progress)
@@ -731,18 +738,20 @@ def train_diffusion(
         yb[rng.random(bs) < label_dropout] = model.num_classes
         t = rng.integers(0, model.timesteps, bs)
         noise = rng.standard_normal(x0.shape).astype(np.float32)
-        loss = float(step(tf.constant(x0), tf.constant(t, "int32"), tf.constant(noise), tf.constant(yb[:, None], "int32")))
+        loss = float(
+            step(tf.constant(x0), tf.constant(t, "int32"), tf.constant(noise), tf.constant(yb[:, None], "int32"))
+        )
         running = loss if running is None else 0.98 * running + 0.02 * loss
         if ema_decay > 0:
             d = min(ema_decay, (1 + i) / (10 + i))
-            for e, v in zip(ema, net.trainable_variables):
+            for e, v in zip(ema, net.trainable_variables, strict=False):
                 e *= d
                 e += (1 - d) * v.numpy()
         bar.set_postfix_str(f"loss={running:.4f}", refresh=False)
         bar.update(1)
     bar.close()
     if ema_decay > 0:
-        for e, v in zip(ema, net.trainable_variables):
+        for e, v in zip(ema, net.trainable_variables, strict=False):
             v.assign(e)
     previous = int(model.training_record.get("steps", 0))
     model.training_record = {
@@ -797,7 +806,9 @@ def _save(model, path, func: str) -> str:
         raise ValueError(f"The 'path' parameter of {func} must end with '.keras'; got {path!r}.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"The 'path' parameter of {func} points into a missing folder {folder}; create it first.")
+        raise FileNotFoundError(
+            f"The 'path' parameter of {func} points into a missing folder {folder}; create it first."
+        )
     model.save(path)
     return path
 
@@ -811,7 +822,9 @@ def _load(path, cls, func: str, dataset: str | None, code_version: int) -> Any:
     except Exception as exc:
         raise ValueError(f"The 'path' parameter of {func}: {path} is not a saved {cls.__name__} ({exc}).") from None
     if not isinstance(model, cls):
-        raise ValueError(f"The 'path' parameter of {func}: {path} holds a {type(model).__name__}, not a {cls.__name__}.")
+        raise ValueError(
+            f"The 'path' parameter of {func}: {path} holds a {type(model).__name__}, not a {cls.__name__}."
+        )
     if model.code_version != code_version:
         raise ValueError(
             f"The 'path' parameter of {func}: {path} was written by code version {model.code_version}, "

@@ -107,7 +107,7 @@ class ConditionalVAE(keras.Model):
     ):
         super().__init__(**kwargs)
         self.num_classes, self.image_size, self.latent_dim = int(num_classes), int(image_size), int(latent_dim)
-        self.filters = tuple(int(f) for f in filters)
+        self.filters: tuple[int, int] = (int(filters[0]), int(filters[1]))
         self.dataset, self.class_names = dataset, (list(class_names) if class_names is not None else None)
         self.code_version = int(code_version)
         self.training_record = dict(training_record or {})
@@ -266,7 +266,9 @@ def build_vae(
     ([(None, 16), (None, 16)], (None, 28, 28, 1))
     """
     func = "build_vae"
-    if len(filters) != 2 or not all(isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0 for f in filters):
+    if len(filters) != 2 or not all(
+        isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0 for f in filters
+    ):
         raise ValueError(f"The 'filters' parameter of {func} must be two positive ints; got {filters!r}.")
     if image_size % 4:
         raise ValueError(f"The 'image_size' parameter of {func} must be divisible by 4; got {image_size}.")
@@ -274,7 +276,8 @@ def build_vae(
         raise ValueError(
             f"The 'class_names' parameter of {func} must have num_classes ({num_classes}) names; got {len(class_names)}."
         )
-    return ConditionalVAE(num_classes, image_size, latent_dim, tuple(filters), dataset, class_names, name="vae")
+    pair = (int(filters[0]), int(filters[1]))
+    return ConditionalVAE(num_classes, image_size, latent_dim, pair, dataset, class_names, name="vae")
 
 
 @validate_params(
@@ -368,7 +371,7 @@ def train_vae(
             rec = tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=xb, logits=logits), axis=[1, 2, 3])
             kl = -0.5 * tf.reduce_sum(1 + log_var - tf.square(mean) - tf.exp(log_var), axis=1)
             loss = tf.reduce_mean(rec + beta * kl)
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=False))
         return loss
 
     bar = tqdm_class()(total=int(epochs), desc="vae", unit="epoch", disable=not progress)

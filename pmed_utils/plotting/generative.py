@@ -26,7 +26,9 @@ def _grey(images, param: str, func: str) -> np.ndarray:
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim != 3 or x.shape[0] == 0 or not np.issubdtype(x.dtype, np.number):
-        raise ValueError(f"The '{param}' parameter of {func} must hold grey images (n, h, w[, 1]); got shape {np.shape(images)}.")
+        raise ValueError(
+            f"The '{param}' parameter of {func} must hold grey images (n, h, w[, 1]); got shape {np.shape(images)}."
+        )
     x = x.astype(np.float32)
     return x / 255.0 if x.max() > 1.0 + 1e-6 else x
 
@@ -91,7 +93,9 @@ def plot_sample_grid(
     else:
         y = np.asarray(labels).reshape(-1)
         if len(y) != len(x):
-            raise ValueError(f"The 'labels' parameter of {func} must have one label per image ({len(x)}); got {len(y)}.")
+            raise ValueError(
+                f"The 'labels' parameter of {func} must have one label per image ({len(x)}); got {len(y)}."
+            )
         classes = np.unique(y)
         rows = [x[y == c][:n_per_row] for c in classes]
         names = [str(class_names[int(c)]) if class_names is not None else f"class {c}" for c in classes]
@@ -151,7 +155,9 @@ def plot_nearest_pairs(
     s = _grey(synthetic, "synthetic", func)
     t = _grey(train, "train", func)
     if s.shape[1:] != t.shape[1:]:
-        raise ValueError(f"The 'train' parameter of {func} must have the synthetic images' size {s.shape[1:]}; got {t.shape[1:]}.")
+        raise ValueError(
+            f"The 'train' parameter of {func} must have the synthetic images' size {s.shape[1:]}; got {t.shape[1:]}."
+        )
     d, idx = distance_to_closest_record(s, t, return_index=True)
     order = np.argsort(d)[:n] if closest else np.arange(min(n, len(s)))
     ax = _axes(ax, figsize=(min(1.0 * len(order), 10), 2.6))
@@ -195,7 +201,7 @@ def plot_dcr_histogram(dcr: DCRComparison, *, bins: int = 30, ax: Axes | None = 
     (2, ['synthetic → train', 'held-out → train'])
     """
     ax = _axes(ax)
-    edges = np.histogram_bin_edges(np.r_[dcr.synthetic, dcr.holdout], bins=bins)
+    edges = np.histogram_bin_edges(np.r_[dcr.synthetic, dcr.holdout], bins=bins).tolist()
     ax.hist(dcr.synthetic, bins=edges, density=True, alpha=0.55, color="C1", label="synthetic → train")
     ax.hist(dcr.holdout, bins=edges, density=True, alpha=0.55, color="C0", label="held-out → train")
     pct = f"{100 * dcr.quantile:g}th percentile"

@@ -237,7 +237,9 @@ def dp_cnn(
     ((None, 1), False)
     """
     if not filters or not all(isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0 for f in filters):
-        raise ValueError(f"The 'filters' parameter of dp_cnn must be a non-empty tuple of positive ints; got {filters!r}.")
+        raise ValueError(
+            f"The 'filters' parameter of dp_cnn must be a non-empty tuple of positive ints; got {filters!r}."
+        )
     side = 2 ** len(filters)
     if (
         len(input_shape) != 3
@@ -553,7 +555,9 @@ def train_dp_sgd(
     x, y = _check_inputs(model, x_train, y_train, func)
     n = len(x)
     if batch_size > n:
-        raise ValueError(f"The 'batch_size' parameter of {func} must be at most the {n} training examples; got {batch_size}.")
+        raise ValueError(
+            f"The 'batch_size' parameter of {func} must be at most the {n} training examples; got {batch_size}."
+        )
     keras = keras_module()
     tf = tensorflow_module()
     rng = check_random_state(random_state, func=func)
@@ -579,12 +583,12 @@ def train_dp_sgd(
             s = tf.reduce_sum(g, axis=0)
             noise = tf.random.stateless_normal(tf.shape(s), seed=seed + i, dtype=s.dtype) * std
             grads.append((s + noise) / denom)
-        opt.apply_gradients(zip(grads, variables))
+        opt.apply_gradients(zip(grads, variables, strict=False))
 
     @tf.function(input_signature=[tf.TensorSpec((2,), tf.int32)])
     def noise_step(seed):
         grads = [tf.random.stateless_normal(tf.shape(v), seed=seed + i) * std / denom for i, v in enumerate(variables)]
-        opt.apply_gradients(zip(grads, variables))
+        opt.apply_gradients(zip(grads, variables, strict=False))
 
     rows = []
     bar = tqdm_class()(total=int(epochs), desc="DP-SGD", disable=not progress)

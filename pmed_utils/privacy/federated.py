@@ -102,7 +102,9 @@ def site_split(
     """
     values = np.asarray(strata)
     if values.ndim != 1 or len(values) == 0:
-        raise ValueError(f"The 'strata' parameter of site_split must be a non-empty 1-D array; got shape {values.shape}.")
+        raise ValueError(
+            f"The 'strata' parameter of site_split must be a non-empty 1-D array; got shape {values.shape}."
+        )
     if pd.isna(pd.Series(values)).any():
         raise ValueError("The 'strata' parameter of site_split must not contain NaN.")
     rng = check_random_state(random_state, func="site_split")
@@ -145,7 +147,9 @@ class FedAvgResult:
 
 def _check_sites(sites: Any, func: str) -> list[tuple[np.ndarray, np.ndarray]]:
     if not isinstance(sites, Sequence) or len(sites) < 2:
-        raise ValueError(f"The 'sites' parameter of {func} must be a list of at least two (x, y) pairs; got {type(sites).__name__}.")
+        raise ValueError(
+            f"The 'sites' parameter of {func} must be a list of at least two (x, y) pairs; got {type(sites).__name__}."
+        )
     out = []
     for i, site in enumerate(sites):
         if not isinstance(site, (tuple, list)) or len(site) != 2:
@@ -163,7 +167,9 @@ def _build(build_model: Callable[[], Any], func: str):
     model = build_model()
     keras = keras_module()
     if not isinstance(model, keras.Model):
-        raise TypeError(f"The 'build_model' parameter of {func} must return a compiled keras.Model; got {type(model).__name__}.")
+        raise TypeError(
+            f"The 'build_model' parameter of {func} must return a compiled keras.Model; got {type(model).__name__}."
+        )
     return model
 
 
@@ -243,14 +249,14 @@ def fed_avg(
         start = global_model.get_weights()
         new = [np.zeros_like(w) for w in start]
         losses = []
-        for (x, y), local, w in zip(data, locals_, weights):
+        for (x, y), local, w in zip(data, locals_, weights, strict=False):
             local.set_weights(start)
             keras.utils.set_random_seed(derive_seed(rng))
             hist = local.fit(x, y.astype(np.float32), epochs=int(local_epochs), batch_size=int(batch_size), verbose=0)
             losses.append(float(hist.history["loss"][-1]))
-            for acc, lw in zip(new, local.get_weights()):
+            for acc, lw in zip(new, local.get_weights(), strict=False):
                 acc += w * lw
-        global_model.set_weights([a.astype(s.dtype) for a, s in zip(new, start)])
+        global_model.set_weights([a.astype(s.dtype) for a, s in zip(new, start, strict=False)])
         rows.append({"round": r + 1, "train_loss": float(np.dot(weights, losses))})
         bar.update(1)
     bar.close()
@@ -343,10 +349,18 @@ def compare_federated(
     x_pool = np.concatenate([x for x, _ in data])
     y_pool = np.concatenate([y for _, y in data])
     keras.utils.set_random_seed(seed)
-    pooled = fit_model(_build(build_model, func), x_pool, y_pool, epochs=epochs, batch_size=batch_size, random_state=seed)
+    pooled = fit_model(
+        _build(build_model, func), x_pool, y_pool, epochs=epochs, batch_size=batch_size, random_state=seed
+    )
     score("pooled", pooled, len(y_pool))
     fed = fed_avg(
-        build_model, data, rounds=rounds, local_epochs=local_epochs, batch_size=batch_size, random_state=seed, progress=progress
+        build_model,
+        data,
+        rounds=rounds,
+        local_epochs=local_epochs,
+        batch_size=batch_size,
+        random_state=seed,
+        progress=progress,
     )
     score("FedAvg", fed.model, len(y_pool))
     for i, (x, y) in enumerate(data):
@@ -384,7 +398,9 @@ def inverse_variance_meta(betas: ArrayLike, ses: ArrayLike) -> pd.DataFrame:
     b = np.atleast_2d(np.asarray(betas, dtype=float))
     s = np.atleast_2d(np.asarray(ses, dtype=float))
     if b.shape != s.shape:
-        raise ValueError(f"The 'betas' and 'ses' parameters of {func} must have the same shape; got {b.shape} and {s.shape}.")
+        raise ValueError(
+            f"The 'betas' and 'ses' parameters of {func} must have the same shape; got {b.shape} and {s.shape}."
+        )
     if np.any(s[np.isfinite(s)] <= 0):
         raise ValueError(f"The 'ses' parameter of {func} must be positive where finite.")
     ok = np.isfinite(b) & np.isfinite(s)
@@ -457,15 +473,21 @@ def federated_gwas(
     """
     func = "federated_gwas"
     if not isinstance(sites, Sequence) or len(sites) < 1:
-        raise ValueError(f"The 'sites' parameter of {func} must be a non-empty list of (genotypes, phenotype[, covariates]).")
+        raise ValueError(
+            f"The 'sites' parameter of {func} must be a non-empty list of (genotypes, phenotype[, covariates])."
+        )
     parsed = []
     m = None
     for i, site in enumerate(sites):
         if not isinstance(site, (tuple, list)) or len(site) not in (2, 3):
-            raise ValueError(f"The 'sites' parameter of {func} must hold (genotypes, phenotype[, covariates]); site {i} does not.")
+            raise ValueError(
+                f"The 'sites' parameter of {func} must hold (genotypes, phenotype[, covariates]); site {i} does not."
+            )
         g = np.asarray(site[0])
         if g.ndim != 2:
-            raise ValueError(f"The genotypes of site {i} in {func} must be 2-D (n_samples, n_variants); got shape {g.shape}.")
+            raise ValueError(
+                f"The genotypes of site {i} in {func} must be 2-D (n_samples, n_variants); got shape {g.shape}."
+            )
         if m is None:
             m = g.shape[1]
         elif g.shape[1] != m:
@@ -485,7 +507,7 @@ def federated_gwas(
     gmy = np.zeros(m)
     ymy = 0.0
     n_total, k_total = 0, 0
-    for i, (g, y, cov) in enumerate(parsed):
+    for g, y, cov in parsed:
         gwas_linear(g[:, :1], y, cov)  # the same input checks as a site's own GWAS
         gf = g.astype(float)
         gf[g < 0] = np.nan

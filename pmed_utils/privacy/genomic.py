@@ -117,7 +117,9 @@ def homer_statistic(
             )
         finite = arr[np.isfinite(arr)]
         if finite.size and (finite.min() < 0 or finite.max() > 1):
-            raise ValueError(f"The '{name}' parameter of {func} must hold frequencies in [0, 1]; got values in [{finite.min():g}, {finite.max():g}].")
+            raise ValueError(
+                f"The '{name}' parameter of {func} must hold frequencies in [0, 1]; got values in [{finite.min():g}, {finite.max():g}]."
+            )
     d = np.abs(y - pop) - np.abs(y - m)
     d[:, ~(np.isfinite(m) & np.isfinite(pop))] = np.nan
     s = np.isfinite(d).sum(axis=1)
@@ -199,7 +201,9 @@ def homer_power(
     if sizes.ndim != 1 or len(sizes) == 0 or not np.issubdtype(sizes.dtype, np.integer):
         raise ValueError(f"The 'n_snps' parameter of {func} must be a 1-D array of ints; got {n_snps!r}.")
     if sizes.min() < 2 or sizes.max() > m:
-        raise ValueError(f"The 'n_snps' parameter of {func} must hold sizes in [2, {m}] (the number of variants); got {sizes.tolist()}.")
+        raise ValueError(
+            f"The 'n_snps' parameter of {func} must hold sizes in [2, {m}] (the number of variants); got {sizes.tolist()}."
+        )
     rng = check_random_state(random_state, func=func)
     order = rng.permutation(m)
     mix, ref = allele_frequencies_of(gm), allele_frequencies_of(gr)

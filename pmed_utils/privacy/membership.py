@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.privacy._auc import auc_estimate
 from pmed_utils.reproducibility import check_random_state, derive_seed
@@ -247,7 +248,7 @@ def _losses(model, x, y) -> np.ndarray:
     return -np.where(y == 1, np.log(p), np.log1p(-p))
 
 
-_MEMBERS = {
+_MEMBERS: dict[str, list[Any]] = {
     "model": [object],
     "x_members": ["array-like"],
     "y_members": ["array-like"],
@@ -489,8 +490,12 @@ def shadow_model_attack(
         half = len(part) // 2
         inside, outside = part[:half], part[half:]
         if np.unique(ys[inside]).size < 2:
-            raise ValueError(f"A shadow model's training half in {func} has one class: give more or balanced shadow data.")
-        shadow = fit_model(build_model(), xs[inside], ys[inside], epochs=epochs, batch_size=batch_size, random_state=rng)
+            raise ValueError(
+                f"A shadow model's training half in {func} has one class: give more or balanced shadow data."
+            )
+        shadow = fit_model(
+            build_model(), xs[inside], ys[inside], epochs=epochs, batch_size=batch_size, random_state=rng
+        )
         feats += [_attack_features(shadow, xs[inside], ys[inside]), _attack_features(shadow, xs[outside], ys[outside])]
         labels += [np.ones(len(inside)), np.zeros(len(outside))]
     attack = LogisticRegression(max_iter=1000).fit(np.vstack(feats), np.concatenate(labels))

@@ -51,7 +51,7 @@ def test_bad_input(vae, toy_images, tmp_path):
     path = save_vae(vae, tmp_path / "v.keras")
     with pytest.raises(ValueError, match="'dataset'.*'toy'"):
         load_vae(path, dataset="pneumoniamnist")
-    from pmed_utils.generative import build_diffusion, load_diffusion, save_diffusion
+    from pmed_utils.generative import load_diffusion
 
     with pytest.raises(ValueError, match="'path'.*not a DiffusionModel|'path'.*holds a ConditionalVAE"):
         load_diffusion(path)

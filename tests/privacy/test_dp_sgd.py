@@ -46,7 +46,7 @@ def test_per_example_gradients_sum_to_the_batch_gradient():
         p = tf.clip_by_value(model(x)[:, 0], 1e-7, 1 - 1e-7)
         loss = -tf.reduce_sum(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
     batch = tape.gradient(loss, model.trainable_variables)
-    for a, b in zip(per, batch):
+    for a, b in zip(per, batch, strict=False):
         np.testing.assert_allclose(a.sum(axis=0), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
@@ -54,8 +54,9 @@ def test_zero_noise_huge_clip_is_the_ordinary_gradient_closed_form():
     x, y = _data()
     w, b = np.array([0.3, -0.2]), 0.1
     model = _linear_model(w, b)
-    grads = _private_gradient(model, x, y.astype("float32"), l2_norm_clip=1e6, noise_multiplier=0.0,
-                              denominator=len(y), noise_seed=0)
+    grads = _private_gradient(
+        model, x, y.astype("float32"), l2_norm_clip=1e6, noise_multiplier=0.0, denominator=len(y), noise_seed=0
+    )
     p = 1 / (1 + np.exp(-(x @ w + b)))
     # Mean binary cross-entropy of logistic regression: X'(p - y)/n, mean(p - y).
     np.testing.assert_allclose(np.asarray(grads[0]).ravel(), x.T @ (p - y) / len(y), rtol=1e-4, atol=1e-6)
@@ -65,10 +66,12 @@ def test_zero_noise_huge_clip_is_the_ordinary_gradient_closed_form():
 def test_noise_has_standard_deviation_sigma_times_clip():
     x, y = _data(2)
     model = _linear_model([0.0, 0.0], 0.0)
-    draws = np.array([
-        np.asarray(_private_gradient(model, x[:0], y[:0].astype("float32"), 2.0, 1.5, 1.0, seed)[0]).ravel()
-        for seed in range(400)
-    ]).ravel()
+    draws = np.array(
+        [
+            np.asarray(_private_gradient(model, x[:0], y[:0].astype("float32"), 2.0, 1.5, 1.0, seed)[0]).ravel()
+            for seed in range(400)
+        ]
+    ).ravel()
     assert abs(draws.std() - 3.0) < 0.25 and abs(draws.mean()) < 0.3
 
 
@@ -110,8 +113,13 @@ def test_noise_multiplier_inverts_epsilon():
 
 @pytest.mark.parametrize(
     "kwargs, param",
-    [({"noise_multiplier": 0.0}, "noise_multiplier"), ({"noise_multiplier": -1.0}, "noise_multiplier"),
-     ({"l2_norm_clip": 0.0}, "l2_norm_clip"), ({"delta": 1.0}, "delta"), ({"delta": 0.0}, "delta")],
+    [
+        ({"noise_multiplier": 0.0}, "noise_multiplier"),
+        ({"noise_multiplier": -1.0}, "noise_multiplier"),
+        ({"l2_norm_clip": 0.0}, "l2_norm_clip"),
+        ({"delta": 1.0}, "delta"),
+        ({"delta": 0.0}, "delta"),
+    ],
 )
 def test_bad_privacy_parameters_are_refused(kwargs, param):
     model = dp_cnn((8, 8, 1), filters=(2,), dense_units=4)

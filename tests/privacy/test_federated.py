@@ -119,8 +119,9 @@ def test_fedavg_is_the_size_weighted_average_of_one_local_round():
 def test_compare_federated_table_and_errors():
     rng = np.random.default_rng(0)
     sites = [(rng.random((8, 8, 8, 1)).astype("float32"), [0, 1] * 4) for _ in range(3)]
-    t = compare_federated(lambda: dp_cnn((8, 8, 1), (2,), 4), sites, sites[0][0], sites[0][1], rounds=1,
-                          random_state=0, progress=False)
+    t = compare_federated(
+        lambda: dp_cnn((8, 8, 1), (2,), 4), sites, sites[0][0], sites[0][1], rounds=1, random_state=0, progress=False
+    )
     assert isinstance(t, pd.DataFrame) and len(t) == 5 and t.auc.between(0, 1).all()
     with pytest.raises(ValueError, match="at least two"):
         fed_avg(lambda: dp_cnn((8, 8, 1), (2,), 4), sites[:1], progress=False)

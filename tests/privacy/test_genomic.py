@@ -31,8 +31,15 @@ def test_non_members_are_standard_normal_and_members_are_not():
 
 
 def test_power_grows_with_snps_on_the_simulated_cohort():
-    cohort = simulate_cohort(500, population_fractions={"CEU": 1.0}, n_chromosomes=2, segment_length=2e6,
-                             n_causal=10, add_messiness=False, random_state=0)
+    cohort = simulate_cohort(
+        500,
+        population_fractions={"CEU": 1.0},
+        n_chromosomes=2,
+        segment_length=2e6,
+        n_causal=10,
+        add_messiness=False,
+        random_state=0,
+    )
     g = cohort.genotypes
     # A study of 20 people; 20 others of the same population; the rest as the reference.
     table = homer_power(g[:20], g[20:40], g[100:], [10, 100, 1000], alpha=0.01, random_state=0)

@@ -71,8 +71,18 @@ def test_loss_scores_are_minus_cross_entropy():
 def test_shadow_attack_finds_an_overfitted_target():
     x, y = _data(1600)
     target = DecisionTreeClassifier(random_state=0).fit(x[:200], y[:200])
-    r = shadow_model_attack(lambda: DecisionTreeClassifier(random_state=1), x[400:], y[400:], target,
-                            x[:200], y[:200], x[200:400], y[200:400], n_shadow=3, random_state=0)
+    r = shadow_model_attack(
+        lambda: DecisionTreeClassifier(random_state=1),
+        x[400:],
+        y[400:],
+        target,
+        x[:200],
+        y[:200],
+        x[200:400],
+        y[200:400],
+        n_shadow=3,
+        random_state=0,
+    )
     assert r.auc.value > 0.6 and r.method == "shadow models"
 
 
