@@ -102,7 +102,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: setup lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" --executed-dir $(CI_NOTEBOOKS) --durations=10
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" --executed-dir $(CI_NOTEBOOKS) --durations=25
 	$(BIN)/python -m pytest -m browser --executed-dir $(CI_NOTEBOOKS)
 
 test-unit: setup
