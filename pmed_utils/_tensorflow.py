@@ -6,11 +6,13 @@ output of whichever cell first imports it, so every page of the executed book
 began with three lines a reader cannot act on; ``TF_CPP_MIN_LOG_LEVEL`` no
 longer silences them. Python errors and warnings are unaffected: an
 ImportError still propagates, and notebook warnings go to ``sys.stderr``, not
-to the descriptor.
+to the descriptor. TensorFlow's Python-logger hint about ``tf.function``
+retracing (pmed trains many small models in a loop on purpose) is filtered out.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from types import ModuleType
@@ -44,7 +46,15 @@ def tensorflow_module() -> ModuleType:
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+        # pmed trains many small models on purpose (folds, sites, shadow models); TensorFlow's
+        # hint that "tf.function retracing" is expensive is about speed, not correctness.
+        logging.getLogger("tensorflow").addFilter(_NotRetracing())
     return sys.modules["tensorflow"]
+
+
+class _NotRetracing(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
 
 
 @validate_params({})
