@@ -434,17 +434,36 @@ def _binary(y, n: int, param: str, func: str) -> np.ndarray:
     return y.astype(np.int64)
 
 
-def _fit_cnn(x, y, x_val, y_val, epochs: int, filters: tuple, seed: int):
+def _fit_cnn(x, y, x_val, y_val, epochs: int, filters: tuple, seed: int, reused=None):
+    """A small CNN trained with early stopping; on ``reused`` (a ReusedModel, restarted) when given."""
     from pmed_utils._tensorflow import keras_module
     from pmed_utils.models import small_cnn, train_classifier
 
     keras = keras_module()
     keras.utils.set_random_seed(seed)
-    model = small_cnn(x.shape[1:], filters=filters)
+    model = small_cnn(x.shape[1:], filters=filters) if reused is None else reused.restart()
     train_classifier(
         model, x, y, x_val, y_val, epochs=epochs, patience=max(2, epochs // 3), random_state=seed, progress=False
     )
     return model
+
+
+def _test_scores(training_sets, x_val, y_val, x_test, epochs: int, filters: tuple, seed: int):
+    """Test scores of a small CNN trained on each (x, y) of ``training_sets``, and the CNN as trained on the last.
+
+    Every CNN starts from the same initial weights; they all train in turn on
+    one traced model, which a fresh model per set would trace again.
+    """
+    from pmed_utils._tensorflow import keras_module
+    from pmed_utils.models import ReusedModel, predict_scores, small_cnn
+
+    keras_module().utils.set_random_seed(seed)
+    reused = ReusedModel(small_cnn(x_test.shape[1:], filters=filters))
+    scores = []
+    for x, y in training_sets:
+        model = _fit_cnn(x, y, x_val, y_val, epochs, filters, seed, reused)
+        scores.append(predict_scores(model, x_test))
+    return scores, reused.model
 
 
 @validate_params(
@@ -645,7 +664,6 @@ def tstr_trtr(
     1.0
     """
     from pmed_utils.evaluation._roc import auc_delong
-    from pmed_utils.models import predict_scores
     from pmed_utils.reproducibility import derive_seed
 
     func = "tstr_trtr"
@@ -660,11 +678,11 @@ def tstr_trtr(
         test_images,
         test_labels,
     )
-    seed = derive_seed(random_state)
-    real = _fit_cnn(xr, yr, xv, yv, int(epochs), tuple(filters), seed)
-    synth = _fit_cnn(xs, ys, xv, yv, int(epochs), tuple(filters), seed)
-    trtr = auc_delong(yt, predict_scores(real, xt)).auc
-    tstr = auc_delong(yt, predict_scores(synth, xt)).auc
+    (s_real, s_synth), _ = _test_scores(
+        [(xr, yr), (xs, ys)], xv, yv, xt, int(epochs), tuple(filters), derive_seed(random_state)
+    )
+    trtr = auc_delong(yt, s_real).auc
+    tstr = auc_delong(yt, s_synth).auc
     return UtilityResult(tstr, trtr, float(tstr.value / trtr.value))
 
 
@@ -724,7 +742,6 @@ def augmentation_gain(
     'DeLong paired'
     """
     from pmed_utils.evaluation._roc import compare_auc_delong
-    from pmed_utils.models import predict_scores
     from pmed_utils.reproducibility import derive_seed
 
     func = "augmentation_gain"
@@ -744,12 +761,11 @@ def augmentation_gain(
     extra = xs[ys == rare][: int(counts.max() - counts.min())]
     if len(extra) == 0:
         warn_degenerate(func, f"no synthetic images of the rare class {rare}; the augmented model equals the real one")
-    seed = derive_seed(random_state)
-    real = _fit_cnn(xr, yr, xv, yv, int(epochs), tuple(filters), seed)
-    aug = _fit_cnn(
-        np.concatenate([xr, extra]), np.r_[yr, np.full(len(extra), rare)], xv, yv, int(epochs), tuple(filters), seed
+    augmented = (np.concatenate([xr, extra]), np.r_[yr, np.full(len(extra), rare)])
+    (s_real, s_aug), _ = _test_scores(
+        [(xr, yr), augmented], xv, yv, xt, int(epochs), tuple(filters), derive_seed(random_state)
     )
-    cmp = compare_auc_delong(yt, predict_scores(aug, xt), predict_scores(real, xt))
+    cmp = compare_auc_delong(yt, s_aug, s_real)
     return UtilityResult(None, cmp.auc_b, float(cmp.auc_a.value / cmp.auc_b.value), cmp.auc_a, cmp.difference)
 
 
@@ -969,15 +985,14 @@ def generator_report(
         else np.sort(rng.choice(len(xr), size=int(max_train), replace=False))
     )
     xc, yc = xr[keep], yr[keep]
-    real = _fit_cnn(xc, yc, xv, yv, int(epochs), tuple(filters), seed)
-    synth = _fit_cnn(xs, ys, xv, yv, int(epochs), tuple(filters), seed)
     counts = np.bincount(yc, minlength=2)
     rare = int(np.argmin(counts))
     extra = xs[ys == rare][: int(counts.max() - counts.min())]
-    aug = _fit_cnn(
-        np.concatenate([xc, extra]), np.r_[yc, np.full(len(extra), rare)], xv, yv, int(epochs), tuple(filters), seed
+    augmented = (np.concatenate([xc, extra]), np.r_[yc, np.full(len(extra), rare)])
+    # the real-data classifier comes last: it is kept, to extract features with
+    (s_synth, s_aug, s_real), real = _test_scores(
+        [(xs, ys), augmented, (xc, yc)], xv, yv, xt, int(epochs), tuple(filters), seed
     )
-    s_real, s_synth, s_aug = (predict_scores(m, xt) for m in (real, synth, aug))
     trtr, tstr = auc_delong(yt, s_real).auc, auc_delong(yt, s_synth).auc
     cmp = compare_auc_delong(yt, s_aug, s_real)
 

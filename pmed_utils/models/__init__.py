@@ -23,6 +23,7 @@ from pmed_utils.models.fusion import (
     truth_ceiling,
 )
 from pmed_utils.models.training import (
+    ReusedModel,
     TrainingHistory,
     TrainingTimeoutError,
     predict_scores,
@@ -58,6 +59,7 @@ __all__ = [
     "optimal_log_odds_combination",
     "truth_ceiling",
     "CVEnsemble",
+    "ReusedModel",
     "TrainingHistory",
     "TrainingTimeoutError",
     "classical_models",

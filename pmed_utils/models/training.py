@@ -35,7 +35,69 @@ from pmed_utils.validation import (
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["TrainingHistory", "TrainingTimeoutError", "predict_scores", "train_classifier"]
+__all__ = ["ReusedModel", "TrainingHistory", "TrainingTimeoutError", "predict_scores", "train_classifier"]
+
+
+class ReusedModel:
+    """One compiled Keras model that stands in for several: weights and optimizer state swap in and out.
+
+    Keras traces a model's training step on its first ``fit``: about 3 s for
+    a small CNN on 2 cores, against 0.2 s for an epoch of 200 images after
+    that. Code that trains several same-architecture models in turn (each
+    site of a federation, real against synthetic training data) trains them
+    all on one model, saving the state of each and starting each from the
+    state saved at construction.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model; its optimizer is built here, so that the saved
+        initial state includes the optimizer's (zero) slots.
+
+    Attributes
+    ----------
+    model : keras.Model
+        The one model all training happens on.
+    initial : tuple of (list of ndarray, list of ndarray)
+        The model's and the optimizer's variables at construction.
+
+    Examples
+    --------
+    >>> from pmed_utils.models import small_cnn
+    >>> reused = ReusedModel(small_cnn((8, 8, 1), filters=(2,)))
+    >>> before = reused.model.get_weights()
+    >>> reused.model.set_weights([w + 1 for w in before])
+    >>> bool(np.allclose(reused.restart().get_weights()[0], before[0]))
+    True
+    """
+
+    def __init__(self, model: keras.Model):
+        _check_model(model, "ReusedModel")
+        if getattr(model, "optimizer", None) is None:
+            raise ValueError("The 'model' parameter of ReusedModel must be compiled (it has no optimizer).")
+        self.model = model
+        model.optimizer.build(model.trainable_variables)
+        self.initial = self.state()
+
+    def state(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Copies of the model's variables (weights and the dropout layers' random-number states) and of its
+        optimizer's (step count, moments)."""
+        return [v.numpy() for v in self.model.variables], [v.numpy() for v in self.model.optimizer.variables]
+
+    def load(self, variables: list[np.ndarray] | None = None, optimizer: list[np.ndarray] | None = None) -> keras.Model:
+        """Put ``variables`` and ``optimizer`` (as from :meth:`state`; None keeps the current ones) into the model.
+
+        Returns the model.
+        """
+        for targets, values in ((self.model.variables, variables), (self.model.optimizer.variables, optimizer)):
+            if values is not None:
+                for variable, value in zip(targets, values, strict=True):
+                    variable.assign(value)
+        return self.model
+
+    def restart(self) -> keras.Model:
+        """The model as it was at construction: initial weights, fresh optimizer."""
+        return self.load(*self.initial)
 
 
 class TrainingTimeoutError(RuntimeError):

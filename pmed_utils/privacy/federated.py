@@ -33,6 +33,7 @@ from scipy import stats
 from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.genomics.gwas import gwas_linear
+from pmed_utils.models.training import ReusedModel
 from pmed_utils.privacy._auc import auc_estimate
 from pmed_utils.privacy.membership import _as_inputs, _positive, fit_model
 from pmed_utils.reproducibility import check_random_state, derive_seed
@@ -196,7 +197,7 @@ def fed_avg(
 ) -> FedAvgResult:
     """Federated averaging (McMahan et al. 2017) of a Keras model across sites.
 
-    Every site keeps its own copy of the model (and of its optimizer state).
+    Every site keeps its own optimizer state between rounds.
     Each round each site loads the global weights, trains ``local_epochs``
     epochs on its data, and the global weights become the average of the
     sites' weights weighted by their sample sizes (batch-normalization
@@ -206,7 +207,8 @@ def fed_avg(
     ----------
     build_model : callable
         No arguments; returns a fresh compiled binary keras.Model. Called
-        once for the global model and once per site, right after seeding.
+        twice, right after seeding: for the global model, and for the model
+        the sites train in turn.
     sites : list of (x, y) pairs
         Each site's inputs (float32, shape (n_k, *input_shape)) and 0/1 labels.
     rounds : int ≥ 1, default 5
@@ -240,7 +242,8 @@ def fed_avg(
     rng = check_random_state(random_state, func=func)
     keras.utils.set_random_seed(derive_seed(rng))
     global_model = _build(build_model, func)
-    locals_ = [_build(build_model, func) for _ in data]
+    local = ReusedModel(_build(build_model, func))
+    site_optimizers = [local.initial[1]] * len(data)
     sizes = np.array([len(y) for _, y in data], dtype=float)
     weights = sizes / sizes.sum()
     rows = []
@@ -249,12 +252,14 @@ def fed_avg(
         start = global_model.get_weights()
         new = [np.zeros_like(w) for w in start]
         losses = []
-        for (x, y), local, w in zip(data, locals_, weights, strict=False):
-            local.set_weights(start)
+        for k, ((x, y), w) in enumerate(zip(data, weights, strict=True)):
+            model = local.load(optimizer=site_optimizers[k])
+            model.set_weights(start)
             keras.utils.set_random_seed(derive_seed(rng))
-            hist = local.fit(x, y.astype(np.float32), epochs=int(local_epochs), batch_size=int(batch_size), verbose=0)
+            hist = model.fit(x, y.astype(np.float32), epochs=int(local_epochs), batch_size=int(batch_size), verbose=0)
             losses.append(float(hist.history["loss"][-1]))
-            for acc, lw in zip(new, local.get_weights(), strict=False):
+            site_optimizers[k] = local.state()[1]
+            for acc, lw in zip(new, model.get_weights(), strict=True):
                 acc += w * lw
         global_model.set_weights([a.astype(s.dtype) for a, s in zip(new, start, strict=False)])
         rows.append({"round": r + 1, "train_loss": float(np.dot(weights, losses))})
@@ -349,9 +354,8 @@ def compare_federated(
     x_pool = np.concatenate([x for x, _ in data])
     y_pool = np.concatenate([y for _, y in data])
     keras.utils.set_random_seed(seed)
-    pooled = fit_model(
-        _build(build_model, func), x_pool, y_pool, epochs=epochs, batch_size=batch_size, random_state=seed
-    )
+    baseline = ReusedModel(_build(build_model, func))
+    pooled = fit_model(baseline.model, x_pool, y_pool, epochs=epochs, batch_size=batch_size, random_state=seed)
     score("pooled", pooled, len(y_pool))
     fed = fed_avg(
         build_model,
@@ -364,8 +368,7 @@ def compare_federated(
     )
     score("FedAvg", fed.model, len(y_pool))
     for i, (x, y) in enumerate(data):
-        keras.utils.set_random_seed(seed)
-        alone = fit_model(_build(build_model, func), x, y, epochs=epochs, batch_size=batch_size, random_state=seed)
+        alone = fit_model(baseline.restart(), x, y, epochs=epochs, batch_size=batch_size, random_state=seed)
         score(f"site {i + 1} alone", alone, len(y))
     return pd.DataFrame(rows)
 

@@ -141,3 +141,38 @@ def test_bad_input_is_refused_before_training(build_tiny_cnn, blobs):
         train_classifier(model, x, y, x, y, max_seconds=0, progress=False)
     with pytest.raises(ValueError, match=r"'x' parameter of predict_scores has images of shape \(64, 64, 3\)"):
         predict_scores(model, np.zeros((2, 64, 64, 3), np.float32))
+
+
+def test_reused_model_restarted_trains_exactly_like_a_fresh_model(build_tiny_cnn, blobs):
+    from pmed_utils._tensorflow import keras_module
+    from pmed_utils.models import ReusedModel
+
+    keras = keras_module()
+    x_tr, y_tr = blobs(48, 0, contrast=0.15)
+    x_val, y_val = blobs(32, 1, contrast=0.15)
+
+    def fit(model, x, y):
+        keras.utils.set_random_seed(3)
+        model.fit(x, y.astype("float32"), epochs=2, batch_size=16, verbose=0, shuffle=False)
+        return model.predict(x_val, verbose=0).ravel()
+
+    keras.utils.set_random_seed(0)
+    fresh = fit(build_tiny_cnn(), x_tr, y_tr)
+    keras.utils.set_random_seed(0)
+    reused = ReusedModel(build_tiny_cnn())
+    other = fit(reused.model, x_val, 1 - y_val)  # trains weights and Adam's moments away from the start
+    assert not np.allclose(other, fresh, atol=1e-4)
+    np.testing.assert_allclose(fit(reused.restart(), x_tr, y_tr), fresh, rtol=1e-5, atol=1e-6)
+    assert int(reused.model.optimizer.iterations.numpy()) == int(np.ceil(len(y_tr) / 16)) * 2
+
+
+def test_reused_model_needs_a_compiled_keras_model():
+    from pmed_utils._tensorflow import keras_module
+    from pmed_utils.models import ReusedModel
+
+    keras = keras_module()
+    with pytest.raises(TypeError, match="'model' parameter of ReusedModel must be a keras.Model"):
+        ReusedModel(object())
+    inputs = keras.Input((2,))
+    with pytest.raises(ValueError, match="must be compiled"):
+        ReusedModel(keras.Model(inputs, keras.layers.Dense(1)(inputs)))
