@@ -151,7 +151,14 @@ def cate_table(runs: pd.DataFrame) -> tuple[str, dict[str, bool]]:
     lines = ["| learner | PEHE (mean ± sd) | ÷ oracle |", "|---|---|---|"]
     for name in runs.columns:
         lines.append(f"| {name} | {mean[name]:.3f} ± {sd[name]:.3f} | {mean[name] / mean['oracle']:.2f} |")
-    goals = {"DR-learner's PEHE within 20% of the oracle's": bool(mean["DR"] <= 1.2 * mean["oracle"])}
+    goals = {
+        "DR-learner's PEHE within 20% of the oracle's (DR told the effect's form, as the oracle is)": bool(
+            mean["DR (form known)"] <= 1.2 * mean["oracle"]
+        ),
+        "DR-learner's PEHE within 20% of the oracle's (DR on all covariates)": bool(
+            mean["DR"] <= 1.2 * mean["oracle"]
+        ),
+    }
     return "\n".join(lines), goals
 
 
@@ -198,6 +205,14 @@ low/high groups) and Ramirez et al. 2012 (European and African Americans).
 ## Individual treatment effects: PEHE on the test half ({args.n_trial} people per seed)
 
 {cate_md}
+
+"DR" regresses its pseudo-outcome linearly on all six covariates, the genotype coded 0/1/2; the
+true effect depends on carrier status (one allele is enough) and the genetic score only. "DR (form
+known)" is the same learner with its final model on those two features, the other covariates
+adjusting only (`dr_learner_cate(..., W=...)`): it knows what the oracle knows about the effect
+but must still estimate the outcome models, which the oracle is given. Its gap to the oracle is the
+doubly robust estimator's own cost; the rest of the plain DR's gap is the cost of not knowing the
+effect's form.
 
 ## Prognosis on real data: GBSG2 (686 women, recurrence-free survival)
 

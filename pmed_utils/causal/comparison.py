@@ -32,7 +32,8 @@ class LearnerComparison:
     Attributes
     ----------
     cate : dict of str to ndarray of float, shape (n_test,)
-        Estimated effects by learner: "S", "T", "X", "DR" and "oracle".
+        Estimated effects by learner: "S", "T", "X", "DR", "DR (form known)"
+        and "oracle".
     true_cate : ndarray of float, shape (n_test,)
         The true individual effects of the test people.
     pehe : Series of float
@@ -80,8 +81,13 @@ def compare_cate_learners(
     The outcome models are gradient-boosted trees (depth 2, learning rate
     0.05, ``n_estimators`` trees); the X-learner's propensity model is a
     depth-1 boosted classifier; the DR-learner uses the trial's known
-    propensity (randomisation) and a linear final model; the oracle knows the
-    features the true effect and baseline are linear in.
+    propensity (randomisation) and a linear final model on all the covariates.
+    "DR (form known)" is the same DR-learner with its final model on the
+    features the true effect is linear in (the other covariates only adjust,
+    as ``W``): it knows what the oracle knows about the effect, but not the
+    baseline, so its gap to the oracle is the cost of estimating the outcome
+    models. The oracle knows the features the true effect and baseline are
+    linear in.
 
     Parameters
     ----------
@@ -108,7 +114,7 @@ def compare_cate_learners(
     >>> trial = simulate_trial(cohort, random_state=1)
     >>> result = compare_cate_learners(trial, np.arange(0, 400, 2), np.arange(1, 400, 2), n_estimators=20)
     >>> result.pehe.index.tolist(), bool(result.pehe["oracle"] < result.pehe["S"])
-    (['S', 'T', 'X', 'DR', 'oracle'], True)
+    (['S', 'T', 'X', 'DR', 'DR (form known)', 'oracle'], True)
     """
     func = "compare_cate_learners"
     n = len(trial.outcome)
@@ -139,6 +145,15 @@ def compare_cate_learners(
         "X": x_learner_cate(x_tr, t_tr, y_tr, propensity_model=GradientBoostingClassifier(max_depth=1), **common),
         "DR": dr_learner_cate(
             x_tr, t_tr, y_tr, final_model=LinearRegression(), propensity=truth.propensity[tr], **common
+        ),
+        "DR (form known)": dr_learner_cate(
+            truth.effect_features.iloc[tr],
+            t_tr,
+            y_tr,
+            W=x_tr,
+            final_model=LinearRegression(),
+            propensity=truth.propensity[tr],
+            **{**common, "X_test": truth.effect_features.iloc[te]},
         ),
         "oracle": oracle_cate(
             truth.baseline_features.iloc[tr],

@@ -257,6 +257,7 @@ def x_learner_cate(
         "propensity_model": [BaseEstimator, None],
         "final_model": [BaseEstimator, None],
         "propensity": ["array-like", None],
+        "W": ["array-like", None],
         "n_folds": [Interval(numbers.Integral, 2, None)],
         "clip": [Interval(numbers.Real, 0, 0.5, closed="left")],
     }
@@ -270,6 +271,7 @@ def dr_learner_cate(
     propensity_model: BaseEstimator | None = None,
     final_model: BaseEstimator | None = None,
     propensity: Any = None,
+    W: Any = None,
     n_folds: int = 5,
     clip: float = 0.01,
     X_test: Any = None,
@@ -278,10 +280,12 @@ def dr_learner_cate(
     """CATE by the doubly robust (DR) learner with cross-fitting (Kennedy 2023).
 
     The nuisance models (outcome per arm, propensity) are cross-fitted by
-    :func:`cross_fit_nuisance`; each person's doubly robust pseudo-outcome
-    ``mu1 - mu0 + T (Y - mu1) / e - (1 - T) (Y - mu0) / (1 - e)`` (whose mean is
-    the AIPW estimate of the average effect) is then regressed on the covariates
-    with ``final_model``, which predicts the effect at ``X_test``.
+    :func:`cross_fit_nuisance` on ``X`` and ``W``; each person's doubly robust
+    pseudo-outcome ``mu1 - mu0 + T (Y - mu1) / e - (1 - T) (Y - mu0) / (1 - e)``
+    (whose mean is the AIPW estimate of the average effect) is then regressed on
+    ``X`` alone with ``final_model``, which predicts the effect at ``X_test``.
+    As in EconML's ``DRLearner``, ``X`` holds the features the effect may
+    depend on and ``W`` the other covariates (they adjust, but do not modify).
 
     Parameters
     ----------
@@ -299,6 +303,8 @@ def dr_learner_cate(
         Regression of the pseudo-outcome on ``X``; None means ``LinearRegression()``.
     propensity : array-like of float in (0, 1), shape (n_samples,), or None
         Known propensities (as in a trial).
+    W : array-like of float, shape (n_samples, n_controls), or None
+        Covariates only the nuisance models see; None means none.
     n_folds : int >= 2, default 5
         Cross-fitting folds.
     clip : float in [0, 0.5), default 0.01
@@ -327,12 +333,17 @@ def dr_learner_cate(
     x, t, y, x_test = _inputs(X, treatment, outcome, X_test, func)
     if propensity is not None:
         check_same_length((x, "X"), (propensity_array(propensity, func), "propensity"), func=func)
+    x_nuisance = x
+    if W is not None:
+        w = covariate_matrix(W, func, "W")
+        check_same_length((x, "X"), (w, "W"), func=func)
+        x_nuisance = np.column_stack([x, w])
     degenerate = _both_arms(t, func, len(x_test), minimum=n_folds)
     if degenerate is not None:
         return degenerate
     rng = check_random_state(random_state, func=func)
     nu = cross_fit_nuisance(
-        x,
+        x_nuisance,
         t,
         y,
         outcome_model=model if model is not None else _default_regressor(),

@@ -77,6 +77,22 @@ def test_dr_learner_beats_the_t_learner_on_the_trial_with_linear_models(small_co
     assert pehe(tau, oracle) < pehe(tau, dr) < 1.0
 
 
+def test_dr_learner_with_controls_models_the_effect_on_x_only():
+    # effect 1 + x1; the baseline depends strongly on w, which only adjusts
+    rng = np.random.default_rng(2)
+    n = 2000
+    x1, w = rng.normal(size=(n, 1)), rng.normal(size=(n, 2))
+    t = rng.integers(0, 2, n)
+    tau = 1 + x1[:, 0]
+    y = 3 * w[:, 0] - 2 * w[:, 1] + t * tau + 0.5 * rng.normal(size=n)
+    kwargs = {"model": LinearRegression(), "propensity": np.full(n, 0.5), "random_state": 0}
+    adjusted = dr_learner_cate(x1, t, y, W=w, **kwargs)
+    unadjusted = dr_learner_cate(x1, t, y, **kwargs)
+    assert pehe(tau, adjusted) < 0.1 < pehe(tau, unadjusted)
+    with pytest.raises(ValueError, match="Inconsistent lengths in dr_learner_cate"):
+        dr_learner_cate(x1, t, y, W=w[:-1], **kwargs)
+
+
 def test_learners_are_reproducible():
     x, t, y, _ = _linear(n=300, seed=3)
     a = dr_learner_cate(x, t, y, random_state=5)
