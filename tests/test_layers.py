@@ -24,7 +24,7 @@ LAYERS = [
     {"models", "causal", "survival", "generative", "interpret", "privacy"},
     {"evaluation"},
     {"plotting"},
-    {"book", "record", "reports", "cli", "exercises"},
+    {"book", "record", "exercises"},
 ]
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}
 

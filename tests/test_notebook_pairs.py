@@ -63,7 +63,7 @@ def test_markdown_uses_only_myst_that_reports_can_render(md: Path):
     """`pmed report` turns MyST into plain Markdown for nbconvert; anything else would show raw."""
     import re
 
-    from pmed_utils.reports import myst
+    from pmed_utils.book.reports import myst
 
     text = "\n".join(cell.source for cell in jupytext.read(md).cells if cell.cell_type == "markdown")
     roles = set(re.findall(r"\{([\w:-]+)\}`", text))

@@ -9,9 +9,9 @@
 
 The science subpackages (``genomics``, ``imaging``, ``models``, ``evaluation``,
 ``plotting``, ``datasets``) never import from here, so they work without the
-book's toolchain. The notebooks' import paths ``pmed_utils.record``,
-``pmed_utils.exercises``, ``pmed_utils.reports`` and ``pmed_utils.cli`` re-export
-these modules. Nothing is imported until a submodule is.
+book's toolchain. The notebooks' short import paths ``pmed_utils.record`` and
+``pmed_utils.exercises`` re-export those two modules. Nothing is imported until a
+submodule is.
 """
 
 __all__: list[str] = []
