@@ -45,6 +45,7 @@ __all__ = [
     "check_in_range",
     "check_same_length",
     "check_choice",
+    "check_output_file",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -751,3 +752,45 @@ def check_same_length(*arrays_and_names: tuple[Any, str], func: str | None = Non
             f"Inconsistent lengths{where}: {listed}; they must describe the same people in the same order."
         )
     return lengths[0][1]
+
+
+def check_output_file(path: Any, param: str, suffix: str, *, func: str | None = None) -> str:
+    """Check that ``path`` names a file with ``suffix`` in a folder that exists, and return it as a str.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where a function will write.
+    param : str
+        The parameter's name, for the message.
+    suffix : str
+        The ending the file name must have (``".keras"``).
+    func : str, optional
+        The public function's name, for the message.
+
+    Returns
+    -------
+    str
+        ``os.fspath(path)``.
+
+    Raises
+    ------
+    ValueError
+        The name does not end with ``suffix``.
+    FileNotFoundError
+        Its folder does not exist.
+
+    Examples
+    --------
+    >>> check_output_file("weights.h5", "path", ".keras", func="save_model")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'path' parameter of save_model must end with '.keras'; got 'weights.h5'.
+    """
+    path = os.fspath(path)
+    if not path.endswith(suffix):
+        raise ValueError(f"{_where(param, func)} must end with {suffix!r}; got {path!r}.")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{_where(param, func)} points into a missing folder {folder}; create it first.")
+    return path

@@ -32,13 +32,14 @@ import math
 import numbers
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module, tensorflow_module
 from pmed_utils.generative._images import check_images, check_labels, check_sample_label, to_unit
+from pmed_utils.generative._io import KERAS_PACKAGE, load_generator, save_generator
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import Interval, Options, validate_params
 
@@ -61,7 +62,6 @@ __all__ = [
 DIFFUSION_CODE_VERSION = 1
 
 keras = keras_module()
-_PACKAGE = "pmed_generative"
 
 
 @validate_params(
@@ -103,7 +103,7 @@ def noise_schedule(timesteps: int = 1000, schedule: str = "cosine") -> np.ndarra
     return np.cumprod(1 - betas)
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
 class SinusoidalEmbedding(keras.layers.Layer):
     """Sinusoidal features of the diffusion time t in [0, 1] (as in the Transformer's positions)."""
 
@@ -125,7 +125,7 @@ class SinusoidalEmbedding(keras.layers.Layer):
         return {**super().get_config(), "dim": self.dim}
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
 class AddChannelBias(keras.layers.Layer):
     """x (n, h, w, c) + e (n, c): a per-image bias on every pixel (how the U-Net hears t and the label)."""
 
@@ -180,7 +180,7 @@ def _unet(image_size: int, num_classes: int, channels: tuple[int, ...], emb_dim:
     return keras.Model([x_in, t_in, y_in], out, name="unet")
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
 class PCAProjection(keras.layers.Layer):
     """Images in [-1, 1] ↔ whitened principal-component scores; fitted once, stored with the model."""
 
@@ -247,7 +247,7 @@ def _mlp(latent_dim: int, num_classes: int, hidden: int, emb_dim: int, blocks: i
     return keras.Model([z_in, t_in, y_in], out, name="mlp_denoiser")
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
 class DiffusionModel(keras.Model):
     """A class-conditional DDPM: a noise predictor (U-Net or latent MLP) plus its schedule; ``sample`` draws images.
 
@@ -797,45 +797,7 @@ def save_diffusion(model: DiffusionModel, path: str | os.PathLike) -> str:
     'toy'
     >>> tmp.cleanup()
     """
-    return _save(model, path, "save_diffusion")
-
-
-def _save(model, path, func: str) -> str:
-    path = os.fspath(path)
-    if not path.endswith(".keras"):
-        raise ValueError(f"The 'path' parameter of {func} must end with '.keras'; got {path!r}.")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(
-            f"The 'path' parameter of {func} points into a missing folder {folder}; create it first."
-        )
-    model.save(path)
-    return path
-
-
-def _load(path, cls, func: str, dataset: str | None, code_version: int) -> Any:
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"The 'path' parameter of {func}: no file at {path}.")
-    try:
-        model = keras.saving.load_model(path, compile=False)
-    except Exception as exc:
-        raise ValueError(f"The 'path' parameter of {func}: {path} is not a saved {cls.__name__} ({exc}).") from None
-    if not isinstance(model, cls):
-        raise ValueError(
-            f"The 'path' parameter of {func}: {path} holds a {type(model).__name__}, not a {cls.__name__}."
-        )
-    if model.code_version != code_version:
-        raise ValueError(
-            f"The 'path' parameter of {func}: {path} was written by code version {model.code_version}, "
-            f"this is version {code_version}; retrain it (tools/train_generators.py)."
-        )
-    if dataset is not None and model.dataset != dataset:
-        raise ValueError(
-            f"The 'dataset' parameter of {func} is {dataset!r}, but the weights in {path} were trained on "
-            f"{model.dataset!r}."
-        )
-    return model
+    return save_generator(model, path, "save_diffusion")
 
 
 @validate_params({"path": ["path"], "dataset": ["str", None]})
@@ -865,4 +827,4 @@ def load_diffusion(path: str | os.PathLike, dataset: str | None = None) -> Diffu
     ValueError: The 'dataset' parameter of load_diffusion is 'pneumoniamnist', but the weights in ... were trained on 'breastmnist'.
     >>> tmp.cleanup()
     """
-    return _load(path, DiffusionModel, "load_diffusion", dataset, DIFFUSION_CODE_VERSION)
+    return load_generator(path, DiffusionModel, "load_diffusion", dataset, DIFFUSION_CODE_VERSION)

@@ -22,7 +22,7 @@ import numpy as np
 from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module, tensorflow_module
 from pmed_utils.generative._images import check_images, check_labels, check_sample_label
-from pmed_utils.generative.diffusion import _PACKAGE, _load, _save
+from pmed_utils.generative._io import KERAS_PACKAGE, load_generator, save_generator
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import Interval, validate_params
 
@@ -66,7 +66,7 @@ def _decoder(image_size: int, num_classes: int, filters: tuple[int, int], latent
     return keras.Model([z_in, y_in], logits, name="decoder")
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
 class ConditionalVAE(keras.Model):
     """Encoder + decoder of a class-conditional VAE; ``sample`` draws images of a class.
 
@@ -428,7 +428,7 @@ def save_vae(model: ConditionalVAE, path: str | os.PathLike) -> str:
     'toy'
     >>> tmp.cleanup()
     """
-    return _save(model, path, "save_vae")
+    return save_generator(model, path, "save_vae")
 
 
 @validate_params({"path": ["path"], "dataset": ["str", None]})
@@ -455,4 +455,4 @@ def load_vae(path: str | os.PathLike, dataset: str | None = None) -> Conditional
     2
     >>> tmp.cleanup()
     """
-    return _load(path, ConditionalVAE, "load_vae", dataset, VAE_CODE_VERSION)
+    return load_generator(path, ConditionalVAE, "load_vae", dataset, VAE_CODE_VERSION)

@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from pmed_utils._tensorflow import keras_module
-from pmed_utils.validation import Interval, validate_params
+from pmed_utils.validation import Interval, check_output_file, validate_params
 
 if TYPE_CHECKING:
     import keras
@@ -191,17 +191,10 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> str:
     ValueError: The 'path' parameter of save_model must end with '.keras'; got '.../toy.h5'.
     >>> tmp.cleanup()
     """
-    path = os.fspath(path)
-    if not path.endswith(".keras"):
-        raise ValueError(f"The 'path' parameter of save_model must end with '.keras'; got {path!r}.")
+    path = check_output_file(path, "path", ".keras", func="save_model")
     keras = keras_module()
     if not isinstance(model, keras.Model):
         raise TypeError(f"The 'model' parameter of save_model must be a keras.Model; got {type(model).__name__}.")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(
-            f"The 'path' parameter of save_model points into a missing folder {folder}; create it first."
-        )
     model.save(path)
     return path
 
