@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import time
 from datetime import date
@@ -34,18 +33,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _process import measured_run  # benchmarks/ is on sys.path when a script in it runs
 
 RESULTS = Path(__file__).resolve().parent / "results" / "gwas_scaling.md"
 
 
 def _timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) and stdout of one process."""
-    start = time.perf_counter()
-    res = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if res.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
-    return elapsed, int(res.stderr.strip().splitlines()[-1]) * 1024 / 1e6, res.stdout
+    seconds, peak, out = measured_run(cmd, cwd)
+    return seconds, peak / 1e6, out
 
 
 def prepare(workdir: Path, n: int, m: int, seed: int) -> None:

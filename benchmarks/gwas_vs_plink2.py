@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _process import measured_run  # benchmarks/ is on sys.path when a script in it runs
 
 STEPS = {
     "QC (freq, missing, HWE)": ("qc", ["--freq", "--missing", "--hardy"]),
@@ -36,12 +35,8 @@ STEPS = {
 
 def _measure(cmd: list[str], workdir: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one process."""
-    t = time.perf_counter()
-    res = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=workdir, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t
-    if res.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}\n{res.stderr}")
-    return elapsed, int(res.stderr.strip().splitlines()[-1]) / 1024
+    seconds, peak, _ = measured_run(cmd, workdir)
+    return seconds, peak / 2**20
 
 
 def run_pmed_step(step: str, workdir: Path) -> None:

@@ -155,9 +155,7 @@ def cate_table(runs: pd.DataFrame) -> tuple[str, dict[str, bool]]:
         "DR-learner's PEHE within 20% of the oracle's (DR told the effect's form, as the oracle is)": bool(
             mean["DR (form known)"] <= 1.2 * mean["oracle"]
         ),
-        "DR-learner's PEHE within 20% of the oracle's (DR on all covariates)": bool(
-            mean["DR"] <= 1.2 * mean["oracle"]
-        ),
+        "DR-learner's PEHE within 20% of the oracle's (DR on all covariates)": bool(mean["DR"] <= 1.2 * mean["oracle"]),
     }
     return "\n".join(lines), goals
 
