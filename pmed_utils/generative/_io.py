@@ -26,7 +26,7 @@ def load_generator(path: str | os.PathLike, cls: type, func: str, dataset: str |
     if not os.path.isfile(path):
         raise FileNotFoundError(f"The 'path' parameter of {func}: no file at {path}.")
     try:
-        model = keras.saving.load_model(path, compile=False)
+        model: Any = keras.saving.load_model(path, compile=False)
     except Exception as exc:
         raise ValueError(f"The 'path' parameter of {func}: {path} is not a saved {cls.__name__} ({exc}).") from None
     if not isinstance(model, cls):
