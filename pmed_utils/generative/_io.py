@@ -19,7 +19,7 @@ def save_generator(model: Any, path: str | os.PathLike, func: str) -> str:
     return path
 
 
-def load_generator(path: str | os.PathLike, cls: type, func: str, dataset: str | None, code_version: int) -> Any:
+def load_generator(path: str | os.PathLike, cls: type[Any], func: str, dataset: str | None, code_version: int) -> Any:
     """Load a ``cls`` from ``path``, refusing another class, code version or (when given) dataset."""
     keras = keras_module()
     path = os.fspath(path)
