@@ -754,6 +754,7 @@ def check_same_length(*arrays_and_names: tuple[Any, str], func: str | None = Non
     return lengths[0][1]
 
 
+@validate_params({"path": ["path"], "param": ["str"], "suffix": ["str"], "func": ["str", None]})
 def check_output_file(path: Any, param: str, suffix: str, *, func: str | None = None) -> str:
     """Check that ``path`` names a file with ``suffix`` in a folder that exists, and return it as a str.
 
