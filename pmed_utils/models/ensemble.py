@@ -25,6 +25,7 @@ from pmed_utils._progress import tqdm_class
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import balanced_class_weights
 from pmed_utils.models.training import (
+    ReusedModel,
     TrainingHistory,
     TrainingTimeoutError,
     _check_model_input,
@@ -161,7 +162,9 @@ def train_cv_ensemble(
     ----------
     build_model : callable
         Returns a fresh compiled model (e.g. ``lambda: small_cnn(filters=(16, 32, 64))``);
-        called once per fold after seeding, so the initial weights are reproducible.
+        called after seeding for each fold (twice for the first), so the initial weights
+        are reproducible. All folds train on the first model built, whose training step
+        is traced once; each fold's model receives that fold's trained weights.
     x : ndarray of float32, shape (n, height, width, channels)
         The development images: training and validation splits together.
     y : array-like of 0/1, shape (n,)
@@ -234,22 +237,29 @@ def train_cv_ensemble(
     oof, fold_of = np.full(len(y), np.nan), np.full(len(y), -1)
     start = time.perf_counter()
     bar = tqdm_class()(list(folds), desc="CV ensemble", unit="fold", disable=not progress)
+    trainer: ReusedModel | None = None
     for k, (train, held_out) in enumerate(bar):
         keras.utils.set_random_seed(fold_seeds[k])
         model = build_model()
-        if k == 0:
+        if trainer is None:
             if not isinstance(model, keras.Model):
                 raise TypeError(
                     f"The 'build_model' parameter of {func} must return a keras.Model; it returned "
                     f"{type(model).__name__}."
                 )
             _check_model_input(model, x, "x", func=func)
+            # Every fold trains on this one model, traced once; each fold's own model only
+            # holds its weights. Rebuilt under the same seed, so fold 0 keeps a model too.
+            trainer = ReusedModel(model)
+            keras.utils.set_random_seed(fold_seeds[k])
+            model = build_model()
+        trainer.load([v.numpy() for v in model.variables], trainer.initial[1])
         remaining = None if max_seconds is None else max_seconds - (time.perf_counter() - start)
         try:
             if remaining is not None and remaining <= 0:
                 raise TrainingTimeoutError("no time left")
             history = train_classifier(
-                model,
+                trainer.model,
                 x[train],
                 y[train],
                 x[held_out],
@@ -270,7 +280,9 @@ def train_cv_ensemble(
                 "returned. The limit never shortens training silently: raise max_seconds (or pass None) to let "
                 "it finish, or lower epochs (which changes the results)."
             ) from None
-        oof[held_out], fold_of[held_out] = predict_scores(model, x[held_out]), k
+        oof[held_out], fold_of[held_out] = predict_scores(trainer.model, x[held_out]), k
+        for variable, trained in zip(model.variables, trainer.model.variables, strict=True):
+            variable.assign(trained.numpy())
         models.append(model)
         histories.append(history)
         bar.set_postfix(held_out_auc=f"{history.best_val_auc:.3f}")
