@@ -580,10 +580,10 @@ def penalized_score(
         raise ValueError(f"The 'train_target' parameter of {func} is constant; there is nothing to predict.")
     rows, best = [], None
     for ratio in ratios:
-        grid = alphas
-        if grid is None:
-            alpha_max = max_correlation / (len(y) * ratio)
-            grid = alpha_max * np.logspace(-0.3, -1.5, 9)
+        if alphas is None:  # from the smallest penalty that sets every weight to zero
+            grid = max_correlation / (len(y) * ratio) * np.logspace(-0.3, -1.5, 9)
+        else:
+            grid = np.asarray(alphas, dtype=float).ravel()
         model = ElasticNet(
             l1_ratio=ratio,
             tol=tol,
