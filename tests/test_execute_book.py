@@ -51,6 +51,18 @@ def test_notebooks_run_in_parallel_into_the_cache_the_build_uses(tmp_path):
     assert "bbb" in html  # the cached output is in the page
 
 
+def test_the_longest_notebooks_start_first(tmp_path):
+    _tiny_book(tmp_path)
+    nb = nbformat.read(tmp_path / "notebooks" / "b.ipynb", as_version=4)
+    nb.metadata["pmed"] = {"book_seconds": 30}
+    nbformat.write(nb, tmp_path / "notebooks" / "b.ipynb")
+    result = _run("--root", str(tmp_path), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Longest first: b, a" in result.stdout  # b is listed second in the book
+    done = [line.split(":")[1].split()[0] for line in result.stdout.splitlines() if line.strip().startswith("done:")]
+    assert done == ["b", "a"]  # one worker: executed in that order
+
+
 def test_a_failing_notebook_fails_the_run_with_its_traceback(tmp_path):
     _tiny_book(tmp_path)
     nb = nbformat.read(tmp_path / "notebooks" / "b.ipynb", as_version=4)

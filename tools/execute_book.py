@@ -7,6 +7,7 @@ asks) and land in the same jupyter-cache (``_build/.jupyter_cache``) that the
 build reads, so the build only renders. A notebook whose code is unchanged is
 not executed again. The table at the end lists each notebook's execution time,
 slowest first (from the cache, so also for notebooks executed by earlier runs).
+Notebooks start longest first, by their ``pmed.book_seconds`` metadata.
 
     python tools/execute_book.py            # two at a time
     python tools/execute_book.py --jobs 3
@@ -43,6 +44,21 @@ def book_notebooks(root: Path = ROOT) -> list[Path]:
 
     walk(yaml.safe_load((root / "_toc.yml").read_text()))
     return found
+
+
+def longest_first(notebooks: list[Path]) -> list[Path]:
+    """The notebooks by their ``pmed.book_seconds`` metadata, longest first (ties in book order).
+
+    ``book_seconds`` is a notebook's execution time at full parameters, run alone on two
+    cores: roughly right is enough. Starting the long notebooks first keeps both workers
+    busy to the end, instead of leaving one long notebook running alone at the end.
+    """
+    import nbformat
+
+    def seconds(path: Path) -> float:
+        return float(nbformat.read(path, as_version=4).metadata.get("pmed", {}).get("book_seconds", 0))
+
+    return sorted(notebooks, key=lambda path: -seconds(path))
 
 
 def _execute(cache_path: str, pk: int, uri: str, timeout: int) -> tuple[str, int, float]:
@@ -86,10 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         _print_times(cache, records)
         return 0
-    stale = [r for r in records.values() if cache.get_cached_project_nb(r.pk) is None]
+    stale_paths = [path for path in notebooks if cache.get_cached_project_nb(records[str(path)].pk) is None]
+    stale = [records[str(path)] for path in longest_first(stale_paths)]
     print(
         f"{len(notebooks)} notebooks, {len(notebooks) - len(stale)} cached, {len(stale)} to execute, {args.jobs} at a time"
     )
+    if stale:
+        print("Longest first: " + ", ".join(Path(r.uri).stem for r in stale))
     failed = []
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
