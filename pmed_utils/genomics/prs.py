@@ -571,11 +571,8 @@ def penalized_score(
     seed = derive_seed(random_state, func=func)
     z, means, sds = standardize(impute_mean(g))
     zv, _, _ = standardize(impute_mean(gv), means, sds)
-    # Coordinate descent in float32 runs about 1.6 times faster (half the memory traffic),
-    # with the same validation r² to four decimals at this tolerance.
     yc = y - y.mean()
-    max_correlation = float(np.abs(z.T @ yc).max())  # in float64: the penalty grid does not depend on layout
-    z, yc = z.astype(np.float32), yc.astype(np.float32)
+    max_correlation = float(np.abs(z.T @ yc).max())
     if np.ptp(y) == 0:
         raise ValueError(f"The 'train_target' parameter of {func} is constant; there is nothing to predict.")
     rows, best = [], None

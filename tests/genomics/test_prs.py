@@ -230,7 +230,7 @@ def test_prefiltered_penalized_score_equals_the_fit_on_the_kept_variants():
     keep = np.flatnonzero(p < 0.2)
     direct = penalized_score(g[:300][:, keep], y[:300], g[300:][:, keep], y[300:], l1_ratio=0.5)
     assert fit.weights.shape == (60,)
-    # float32 coordinate descent: the same fit up to float32 rounding (which depends on memory alignment)
+    # the same fit; only float32 rounding of the standardized genotypes may differ with memory layout
     np.testing.assert_allclose(fit.weights[keep], direct.weights, rtol=1e-4, atol=1e-6)
     assert not fit.weights[np.setdiff1d(np.arange(60), keep)].any()
     assert (fit.alpha, fit.n_nonzero) == (direct.alpha, direct.n_nonzero)
