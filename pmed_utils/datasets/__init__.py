@@ -10,6 +10,7 @@ from pmed_utils.datasets._base import (
     packaged_data_path,
     verify_md5,
 )
+from pmed_utils.datasets.book_scores import book_scores_record, load_book_scores
 from pmed_utils.datasets.genotypes import HAPMAP3_CITATION, load_hapmap3
 from pmed_utils.datasets.label_bias import simulate_proxy_diagnosis
 from pmed_utils.datasets.linked import IMAGE_DATASETS, LinkedCohort, make_linked_cohort
@@ -26,6 +27,8 @@ from pmed_utils.datasets.stream import DEFAULT_DRIFTS, PatientStream, apply_scan
 from pmed_utils.datasets.wdbc import WDBC_CITATION, load_wdbc
 
 __all__ = [
+    "book_scores_record",
+    "load_book_scores",
     "DEFAULT_DRIFTS",
     "PatientStream",
     "apply_scanner_shift",
