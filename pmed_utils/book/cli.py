@@ -448,7 +448,7 @@ def _add_patient_parser(sub: Any) -> None:
     p.add_argument("--epochs", type=int, default=4, help="epoch budget of the image CNN (default 4)")
     p.add_argument("--threshold", type=float, default=0.2, help="the clinic's decision threshold on the risk")
     p.add_argument("--image", help="a .npy image to use instead of the person's own (the cohort's image shape)")
-    p.add_argument("--saliency", help="a .npy saliency map of the image (same shape)")
+    p.add_argument("--saliency", help="a .npy saliency map of the image (same shape; default: the CNN's Grad-CAM)")
     p.add_argument("--no-image", action="store_true", help="treat the person's image as missing")
     p.add_argument("--fallback", action="store_true", help="allow a missing modality (the model falls back)")
 
@@ -511,6 +511,8 @@ def _patient(args: argparse.Namespace) -> int:
                                  f"got {image.shape}.")  # fmt: skip
             images = images.copy()
             images[int(ids.to_numpy().tolist().index(args.person_id))] = squeezed.reshape(expected)
+        if saliency is None and not args.no_image:  # Grad-CAM of the image model, unless one is given
+            saliency = patient_report._image_saliency(model, images[ids.to_numpy().tolist().index(args.person_id)])
         risk = personal_risk(
             model, people, args.person_id, images=images, drop_image=args.no_image,
             missing="fallback" if args.fallback else "error", threshold=args.threshold, saliency=saliency,

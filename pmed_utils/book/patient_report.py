@@ -555,6 +555,22 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     return target
 
 
+def _image_saliency(model, image: np.ndarray) -> np.ndarray | None:
+    """Grad-CAM of the fused model's CNN on one image, shape (height, width); None without a CNN or an image.
+
+    ``model`` is what :func:`_build_patient_model` returns (its ``.model.cnn`` is
+    the image model); a missing image is all NaN.
+    """
+    cnn = getattr(getattr(model, "model", None), "cnn", None)
+    pixels = np.asarray(image, dtype="float32")
+    if cnn is None or not np.isfinite(pixels).all():
+        return None
+    from pmed_utils.interpret import saliency_maps
+
+    x = pixels.reshape(1, *pixels.shape[:2], 1)
+    return saliency_maps(cnn, x, methods=("grad_cam",))["grad_cam"][0]
+
+
 def _build_patient_model(
     n_people: int = 1500, image_dataset: str = "pneumoniamnist", random_state: int = 0, epochs: int = 4
 ):

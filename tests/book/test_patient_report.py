@@ -110,6 +110,24 @@ def test_saliency_placeholder_and_overlay(cohort, risk, tmp_path):
     assert "moved the image model" in _field(soup, "saliency-note")
 
 
+def test_the_cli_shows_the_image_models_grad_cam(cohort):
+    from types import SimpleNamespace
+
+    from pmed_utils.book.patient_report import _image_saliency
+    from pmed_utils.interpret import grad_cam
+    from pmed_utils.models import small_cnn
+
+    _, images, toy = cohort
+    assert _image_saliency(toy, images[0]) is None  # a model without a CNN keeps the placeholder
+    cnn = small_cnn((28, 28, 1), filters=(2,))
+    fused = SimpleNamespace(model=SimpleNamespace(cnn=cnn))  # as _build_patient_model returns it
+    image = np.random.default_rng(1).random((28, 28)).astype("float32")
+    sal = _image_saliency(fused, image)
+    assert sal.shape == (28, 28)
+    np.testing.assert_allclose(sal, grad_cam(cnn, image.reshape(1, 28, 28, 1))[0], rtol=1e-5, atol=1e-6)
+    assert _image_saliency(fused, np.full((28, 28), np.nan)) is None  # a missing image has no map
+
+
 def test_missing_image_and_scarce_group_are_said(cohort, tmp_path):
     people, images, model = cohort
     pid = people.loc[people.population == "CHB", "person_id"].iloc[0]
