@@ -503,6 +503,7 @@ def _patient(args: argparse.Namespace) -> int:
             pops = ", ".join(f"{g.iloc[0]} … {g.iloc[-1]}" for _, g in ids.groupby(people["population"]))
             raise ValueError(f"No person {args.person_id!r} in the simulated cohort (seed {args.seed}); its "
                              f"{len(ids)} ids are {pops}.")  # fmt: skip
+        row = ids.to_numpy().tolist().index(args.person_id)
         if image is not None:
             expected = images.shape[1:]
             squeezed = image.reshape(image.shape[:-1]) if image.ndim == 3 and image.shape[-1] == 1 else image
@@ -510,9 +511,9 @@ def _patient(args: argparse.Namespace) -> int:
                 raise ValueError(f"--image must have the cohort's image shape {expected[:2]} (or {expected}); "
                                  f"got {image.shape}.")  # fmt: skip
             images = images.copy()
-            images[int(ids.to_numpy().tolist().index(args.person_id))] = squeezed.reshape(expected)
+            images[row] = squeezed.reshape(expected)
         if saliency is None and not args.no_image:  # Grad-CAM of the image model, unless one is given
-            saliency = patient_report._image_saliency(model, images[ids.to_numpy().tolist().index(args.person_id)])
+            saliency = patient_report._image_saliency(model, images[row])
         risk = personal_risk(
             model, people, args.person_id, images=images, drop_image=args.no_image,
             missing="fallback" if args.fallback else "error", threshold=args.threshold, saliency=saliency,
