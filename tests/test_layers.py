@@ -18,7 +18,7 @@ import pmed_utils
 PACKAGE = Path(pmed_utils.__file__).parent
 
 LAYERS = [
-    {"validation", "reproducibility", "results", "splits", "_progress", "_tensorflow", "__init__"},
+    {"validation", "reproducibility", "results", "splits", "_progress", "_tensorflow", "_cache", "__init__"},
     {"genomics", "imaging", "pharmacogenomics"},
     {"datasets"},
     {"models", "causal", "survival", "generative", "interpret", "privacy"},

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from pmed_utils._cache import data_folder
 from pmed_utils.validation import Interval, validate_params
 
 __all__ = [
     "ChecksumError",
     "DataNotAvailableError",
     "RemoteFile",
+    "clear_cache",
     "fetch_file",
     "get_data_home",
     "md5_file",
@@ -121,15 +123,35 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     >>> get_data_home(d) == Path(d)
     True
     """
-    if data_home is None:
-        data_home = os.environ.get("PMED_DATA") or Path.home() / "pmed_data"
-    path = Path(data_home).expanduser()
-    if path.exists() and not path.is_dir():
-        raise NotADirectoryError(
-            f"The data folder {path} (from the 'data_home' parameter or $PMED_DATA) is a file; pass a folder."
-        )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return data_folder(data_home)
+
+
+@validate_params({"data_home": ["path", None]})
+def clear_cache(data_home: str | os.PathLike | None = None) -> int:
+    """Delete the cached simulations in ``<data folder>/cache`` (what ``cache=True`` stored).
+
+    Parameters
+    ----------
+    data_home : str or os.PathLike, optional
+        The data folder; None means ``$PMED_DATA``, else ``~/pmed_data``.
+
+    Returns
+    -------
+    int
+        Bytes freed (0 when there was no cache).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> clear_cache(tempfile.mkdtemp())
+    0
+    """
+    folder = data_folder(data_home) / "cache"
+    if not folder.is_dir():
+        return 0
+    freed = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    shutil.rmtree(folder)
+    return freed
 
 
 @validate_params({"path": ["path"], "chunk_size": [Interval(numbers.Integral, 1, None)]})

@@ -15,11 +15,13 @@ import numbers
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pmed_utils._cache import cached_call
 from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.io import BED_MAGIC, bed_variant_bytes
 from pmed_utils.reproducibility import check_random_state, derive_seed
@@ -195,6 +197,7 @@ def _simulate_segment(n_per_pop: dict[str, int], chrom: int, length: float, seed
         "min_maf": [Interval(numbers.Real, 0, 0.5, closed="left")],
         "add_messiness": ["boolean"],
         "random_state": ["random_state"],
+        "cache": ["boolean"],
     }
 )
 def simulate_cohort(
@@ -210,6 +213,7 @@ def simulate_cohort(
     min_maf: float = 0.005,
     add_messiness: bool = True,
     random_state: int | np.random.Generator | None = 0,
+    cache: bool = False,
 ) -> Cohort:
     """Simulate a three-population cohort with a heritable disease and a biomarker.
 
@@ -247,6 +251,13 @@ def simulate_cohort(
         Drives every random step; the msprime seed of each segment comes from
         :func:`~pmed_utils.reproducibility.derive_seed`, so the same value gives
         the same cohort.
+    cache : bool, default False
+        Keep the cohort in ``<data folder>/cache`` (see
+        :func:`~pmed_utils.datasets.get_data_home`) and read it back when called
+        again with the same arguments, by the same pmed code and library versions;
+        otherwise it is simulated afresh and the entry replaced. A full-size
+        cohort takes about a minute to simulate and 300 MB on disk. Only an int or
+        None ``random_state`` is cached (a Generator's state is not a key).
 
     Returns
     -------
@@ -275,6 +286,21 @@ def simulate_cohort(
             f"[0, {1 - h2:g}) so that some variance is left for noise; got {env_variance!r}."
         )
     fractions = _check_fractions(population_fractions)
+    if cache and not isinstance(random_state, np.random.Generator):
+        arguments: dict[str, Any] = {
+            "n_samples": int(n_samples),
+            "population_fractions": fractions,
+            "n_chromosomes": int(n_chromosomes),
+            "segment_length": float(segment_length),
+            "h2": float(h2),
+            "prevalence": float(prevalence),
+            "n_causal": int(n_causal),
+            "env_variance": float(env_variance),
+            "min_maf": float(min_maf),
+            "add_messiness": bool(add_messiness),
+            "random_state": None if random_state is None else int(random_state),
+        }
+        return cached_call("simulate_cohort", arguments, lambda: simulate_cohort(**arguments))
     rng = check_random_state(random_state, func="simulate_cohort")
     n_per_pop = {p: round(n_samples * f) for p, f in fractions.items()}
     n_per_pop[max(n_per_pop, key=lambda p: n_per_pop[p])] += n_samples - sum(n_per_pop.values())

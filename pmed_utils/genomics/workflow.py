@@ -84,6 +84,7 @@ class AnalysisCohort:
         "n_causal": [Interval(numbers.Integral, 1, None)],
         "n_pcs": [Interval(numbers.Integral, 1, None)],
         "random_state": ["random_state"],
+        "cache": ["boolean"],
     }
 )
 def prepare_cohort(
@@ -96,6 +97,7 @@ def prepare_cohort(
     n_causal: int = 1000,
     n_pcs: int = 4,
     random_state: int | np.random.Generator | None = 42,
+    cache: bool = False,
 ) -> AnalysisCohort:
     """Simulate, clean, split by person and compute ancestry PCs on the training people.
 
@@ -123,6 +125,10 @@ def prepare_cohort(
         Principal components in the covariates.
     random_state : int, numpy.random.Generator or None, default 42
         Drives the simulation, QC's duplicate search, the split and the PCA.
+    cache : bool, default False
+        Passed to :func:`~pmed_utils.genomics.simulate.simulate_cohort`: read the
+        simulated cohort from the cache when the same one was simulated before
+        (QC, split and PCA are always computed).
 
     Returns
     -------
@@ -145,6 +151,7 @@ def prepare_cohort(
         prevalence=prevalence,
         n_causal=n_causal,
         random_state=seed,
+        cache=cache,
     )
     qc = quality_control(GenotypeData(cohort.genotypes, cohort.variants, cohort.samples), random_state=seed)
     g, variants, samples = qc.data
