@@ -29,9 +29,15 @@ help:
 	@echo "make assignments  one autograded assignment per chapter (pytest), into _build/assignments"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
+# Packages install with uv when it can be installed (the same versions as pip, and the whole
+# setup takes about 30 s instead of 2 min); otherwise, or with PIP=pip, with pip.
+PIP ?= uv
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+ifeq ($(PIP),uv)
+	$(BIN)/python -m pip install --quiet uv || echo "uv could not be installed: pip installs the packages"
+endif
 
 # TensorFlow: pyproject.toml leaves it out of the core dependencies (Colab and GPU machines
 # have their own). Here, on Linux x86-64, the CPU-only wheel `tensorflow-cpu` is installed
@@ -52,10 +58,12 @@ EXTRAS := book,dev
 endif
 
 $(STAMP): pyproject.toml | $(BIN)/python
-ifeq ($(TENSORFLOW),cpu)
-	$(BIN)/python -m pip install --quiet 'tensorflow-cpu$(TF_RANGE)'
-endif
-	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	set -e; \
+	if [ "$(PIP)" = uv ] && $(BIN)/python -m uv --version >/dev/null 2>&1; \
+	then install() { $(BIN)/python -m uv pip install --quiet --python $(BIN)/python "$$@"; }; \
+	else install() { $(BIN)/python -m pip install --quiet "$$@"; }; fi; \
+	$(if $(filter cpu,$(TENSORFLOW)),install 'tensorflow-cpu$(TF_RANGE)';) \
+	install -e '.[$(EXTRAS)]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (pmed)"
 	@touch $(STAMP)
 
