@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +32,39 @@ def _tiny_book(root: Path) -> None:
         nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, timeout=600)
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, timeout=600, env=env)
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("execute_book", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_kernel_gets_its_share_of_the_cores():
+    share_cores = _tool().share_cores
+    environ = {"MKL_NUM_THREADS": "3"}
+    assert share_cores(2, environ, cores=2) == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    assert environ == {"MKL_NUM_THREADS": "3", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}  # the user's kept
+    assert set(share_cores(1, {}, cores=8).values()) == {"8"}
+    assert set(share_cores(2, {}, cores=8).values()) == {"4"}
+    assert set(share_cores(3, {}, cores=2).values()) == {"1"}  # never fewer than one
+
+
+def test_the_kernels_inherit_their_share(tmp_path):
+    _tiny_book(tmp_path)
+    nb = nbformat.read(tmp_path / "notebooks" / "a.ipynb", as_version=4)
+    seen = tmp_path / "threads.txt"  # the kernel runs in a temporary folder
+    nb.cells[1].source = f"import os\nopen({str(seen)!r}, 'w').write(os.environ['OPENBLAS_NUM_THREADS'])"
+    nbformat.write(nb, tmp_path / "notebooks" / "a.ipynb")
+    env = {k: v for k, v in os.environ.items() if k not in _tool().THREAD_VARIABLES}
+    result = _run("--root", str(tmp_path), "--jobs", "2", env=env)
+    assert result.returncode == 0, result.stderr
+    expected = max(1, (os.cpu_count() or 1) // 2)
+    assert f"Each kernel gets {expected} BLAS thread(s)" in result.stdout
+    assert seen.read_text() == str(expected)
 
 
 def test_notebooks_run_in_parallel_into_the_cache_the_build_uses(tmp_path):

@@ -7,7 +7,10 @@ asks) and land in the same jupyter-cache (``_build/.jupyter_cache``) that the
 build reads, so the build only renders. A notebook whose code is unchanged is
 not executed again. The table at the end lists each notebook's execution time,
 slowest first (from the cache, so also for notebooks executed by earlier runs).
-Notebooks start longest first, by their ``pmed.book_seconds`` metadata.
+Notebooks start longest first, by their ``pmed.book_seconds`` metadata. Each
+kernel gets ``cores // jobs`` BLAS and OpenMP threads (as joblib gives its
+workers), because two kernels whose BLAS each spin on every core slow each
+other down up to threefold.
 
     python tools/execute_book.py            # two at a time
     python tools/execute_book.py --jobs 3
@@ -17,6 +20,7 @@ Notebooks start longest first, by their ``pmed.book_seconds`` metadata.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -59,6 +63,25 @@ def longest_first(notebooks: list[Path]) -> list[Path]:
         return float(nbformat.read(path, as_version=4).metadata.get("pmed", {}).get("book_seconds", 0))
 
     return sorted(notebooks, key=lambda path: -seconds(path))
+
+
+#: The variables that size the thread pools of OpenBLAS, MKL and OpenMP (numpy, scipy, scikit-learn).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def share_cores(jobs: int, environ: dict | None = None, cores: int | None = None) -> dict[str, str]:
+    """Give each of ``jobs`` kernels ``cores // jobs`` BLAS threads (at least one), unless already set.
+
+    Kernels started afterwards inherit ``environ`` (default ``os.environ``), which is
+    changed in place; a variable the user set is kept. TensorFlow's own thread pools
+    are left alone: sharing them gains nothing and changes its results.
+    Returns the variables that were set.
+    """
+    environ = os.environ if environ is None else environ
+    threads = str(max(1, (cores or os.cpu_count() or 1) // jobs))
+    chosen = {name: threads for name in THREAD_VARIABLES if name not in environ}
+    environ.update(chosen)
+    return chosen
 
 
 def _execute(cache_path: str, pk: int, uri: str, timeout: int) -> tuple[str, int, float]:
@@ -109,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if stale:
         print("Longest first: " + ", ".join(Path(r.uri).stem for r in stale))
+    chosen = share_cores(args.jobs)
+    if stale and chosen:
+        print(f"Each kernel gets {next(iter(chosen.values()))} BLAS thread(s): {', '.join(chosen)}")
     failed = []
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
