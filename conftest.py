@@ -10,18 +10,6 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# With `pytest -n N`, each worker and each notebook kernel it starts gets cores // N BLAS
-# threads, as tools/execute_book.py gives the book's kernels: N processes whose BLAS each
-# spin on every core slow each other down up to threefold. A variable the user set is kept.
-_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-if _WORKERS > 1 and "OPENBLAS_NUM_THREADS" not in os.environ:
-    import threadpoolctl
-
-    _THREADS = max(1, (os.cpu_count() or 1) // _WORKERS)
-    for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_name, str(_THREADS))
-    threadpoolctl.threadpool_limits(_THREADS)  # numpy is loaded already in this process
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
