@@ -23,13 +23,17 @@ Two baselines sample from simpler models:
 
 from __future__ import annotations
 
+import functools
 import numbers
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
+from threadpoolctl import threadpool_limits
 
 from pmed_utils._progress import tqdm_class
 from pmed_utils.genomics._checks import check_genotypes
@@ -37,6 +41,8 @@ from pmed_utils.genomics.dataset import GenotypeData
 from pmed_utils.genomics.simulate import CohortTruth, simulate_cohort
 from pmed_utils.reproducibility import check_random_state
 from pmed_utils.validation import Interval, check_same_length, validate_params
+
+T = TypeVar("T")
 
 __all__ = ["GenotypeRBM", "IndependentGenotypes", "RegionCohort", "SyntheticGenotypes", "simulate_region"]
 
@@ -236,6 +242,22 @@ def _draw_three(a0: np.ndarray, a1: np.ndarray, a2: np.ndarray, rng: np.random.G
     return ((u > e0).astype(np.int8) + (u > e0 + e1).astype(np.int8)).astype(np.int8)
 
 
+def _one_blas_thread(method: Callable[..., T]) -> Callable[..., T]:
+    """Run ``method`` with one BLAS thread.
+
+    Gibbs sampling amplifies the last-bit differences that a multi-threaded
+    matrix product gives with another thread count, so the RBM trained on two
+    cores and on eight would differ well beyond rounding.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1, user_api="blas"):
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
 class GenotypeRBM:
     """A restricted Boltzmann machine over a region's genotypes and a trait (Yelmen et al. 2021).
 
@@ -384,6 +406,7 @@ class GenotypeRBM:
         return v
 
     @validate_params({"genotypes": ["array-like"], "trait": ["array-like", None]})
+    @_one_blas_thread
     def fit(self, genotypes: ArrayLike, trait: ArrayLike | None = None) -> GenotypeRBM:
         """Train on real people (genotypes, and the trait if given) for ``epochs`` passes; returns ``self``.
 
@@ -457,6 +480,7 @@ class GenotypeRBM:
             "n_gibbs": [Interval(numbers.Integral, 1, None)],
         }
     )
+    @_one_blas_thread
     def sample(self, n: int, *, trait: ArrayLike | int | None = None, n_gibbs: int = 500) -> SyntheticGenotypes:
         """Draw ``n`` synthetic people by Gibbs sampling.
 

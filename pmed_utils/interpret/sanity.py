@@ -24,6 +24,7 @@ from scipy import ndimage, stats
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.interpret.saliency import saliency_maps
 from pmed_utils.models.training import TrainingHistory, train_classifier
+from pmed_utils.models.weight_store import WeightStore
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -387,6 +388,7 @@ def cascading_randomization(
         "epochs": [Interval(numbers.Integral, 1, None)],
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "random_state": ["random_state"],
+        "store": [WeightStore, None],
     }
 )
 def shuffled_label_model(
@@ -397,6 +399,7 @@ def shuffled_label_model(
     epochs: int = 10,
     batch_size: int = 32,
     random_state: int | np.random.Generator | None = None,
+    store: WeightStore | None = None,
 ) -> tuple[keras.Model, TrainingHistory]:
     """Train a fresh model on randomly permuted labels: it can only memorise the images.
 
@@ -421,6 +424,9 @@ def shuffled_label_model(
         Images per gradient step.
     random_state : int, numpy.random.Generator or None, default None
         Permutation, initial weights and training order.
+    store : WeightStore, optional
+        Passed to :func:`~pmed_utils.models.train_classifier`: loaded when
+        this exact run is stored.
 
     Returns
     -------
@@ -461,5 +467,6 @@ def shuffled_label_model(
         patience=epochs,
         random_state=derive_seed(rng),
         progress=False,
+        store=store,
     )
     return model, history

@@ -38,8 +38,13 @@ from pmed_utils.models.updating import (
     UpdateStrategy,
     make_update_scenario,
 )
+from pmed_utils.models.weight_store import StoredTraining, WeightStore, book_weight_store, training_key
 
 __all__ = [
+    "StoredTraining",
+    "WeightStore",
+    "book_weight_store",
+    "training_key",
     "UpdateScenario",
     "make_update_scenario",
     "FrozenModel",

@@ -32,6 +32,7 @@ from pmed_utils.models.training import (
     predict_scores,
     train_classifier,
 )
+from pmed_utils.models.weight_store import WeightStore
 from pmed_utils.reproducibility import check_random_state, derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -132,6 +133,7 @@ class CVEnsemble:
         "random_state": ["random_state"],
         "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "progress": ["boolean"],
+        "store": [WeightStore, None],
     }
 )
 def train_cv_ensemble(
@@ -147,6 +149,7 @@ def train_cv_ensemble(
     random_state: int | np.random.Generator | None = None,
     max_seconds: float | None = None,
     progress: bool = True,
+    store: WeightStore | None = None,
 ) -> CVEnsemble:
     """Train one model per stratified fold of (x, y), early-stopped on that fold; return the ensemble.
 
@@ -186,6 +189,9 @@ def train_cv_ensemble(
         raises :class:`TrainingTimeoutError`, it never shortens training.
     progress : bool, default True
         One progress-bar step per fold.
+    store : WeightStore, optional
+        Passed to :func:`train_classifier` for every fold: a fold whose exact
+        run is stored is loaded instead of trained.
 
     Returns
     -------
@@ -272,6 +278,7 @@ def train_cv_ensemble(
                 random_state=fold_seeds[k],
                 max_seconds=remaining,
                 progress=False,
+                store=store,
             )
         except TrainingTimeoutError:
             raise TrainingTimeoutError(

@@ -48,6 +48,7 @@ from pmed_utils.datasets.linked import LinkedCohort
 from pmed_utils.models.cnn import small_cnn
 from pmed_utils.models.features import extract_features
 from pmed_utils.models.training import predict_scores, train_classifier
+from pmed_utils.models.weight_store import WeightStore
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -570,6 +571,7 @@ def _stack(z: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
         "filters": [tuple],
         "random_state": ["random_state"],
         "progress": ["boolean"],
+        "store": [WeightStore, None],
     }
 )
 def fit_fused_risk_model(
@@ -581,6 +583,7 @@ def fit_fused_risk_model(
     filters: tuple[int, ...] = (16, 32, 64),
     random_state: int | np.random.Generator | None = 0,
     progress: bool = False,
+    store: WeightStore | None = None,
 ) -> FusedRiskModel:
     """Fit each modality on the training people and their late fusion on the validation people.
 
@@ -608,6 +611,9 @@ def fit_fused_risk_model(
         Seeds the CNN's initial weights, shuffling and dropout.
     progress : bool, default False
         Show the CNN's progress bar.
+    store : WeightStore, optional
+        Passed to :func:`~pmed_utils.models.train_classifier`: the CNN is
+        loaded when its exact training run is stored.
 
     Returns
     -------
@@ -652,6 +658,7 @@ def fit_fused_risk_model(
         batch_size=batch_size,
         random_state=seed,
         progress=progress,
+        store=store,
     )
     raw_val = _logit(predict_scores(cnn, linked.images[val]))
     a, b = _stack(raw_val[:, None], y[val])

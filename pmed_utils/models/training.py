@@ -11,6 +11,7 @@ shorter, different model.
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from numpy.typing import ArrayLike
 from pmed_utils._progress import keras_progress_callback
 from pmed_utils._tensorflow import keras_module
 from pmed_utils.imaging.preprocessing import check_images, make_dataset
+from pmed_utils.models.weight_store import WeightStore, training_key
 from pmed_utils.reproducibility import derive_seed
 from pmed_utils.validation import (
     Interval,
@@ -138,6 +140,10 @@ class TrainingHistory:
         The Keras seed the run used (derived from ``random_state``).
     train_seconds : float
         Wall time of training; reported only, it never decides anything.
+    reused : bool, default False
+        True when the weights and this record came from a
+        :class:`~pmed_utils.models.WeightStore` entry of the identical run
+        instead of training here (``train_seconds`` is then the stored run's).
 
     Examples
     --------
@@ -159,6 +165,7 @@ class TrainingHistory:
     patience: int
     seed: int
     train_seconds: float = 0.0
+    reused: bool = False
 
     @property
     def n_epochs(self) -> int:
@@ -209,6 +216,7 @@ def _check_class_weight(class_weight: dict | None, func: str) -> dict[int, float
         "random_state": ["random_state"],
         "max_seconds": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "progress": ["boolean"],
+        "store": [WeightStore, None],
     }
 )
 def train_classifier(
@@ -226,6 +234,7 @@ def train_classifier(
     random_state: int | np.random.Generator | None = None,
     max_seconds: float | None = None,
     progress: bool = True,
+    store: WeightStore | None = None,
 ) -> TrainingHistory:
     """Fit a compiled binary Keras model for at most ``epochs`` epochs, stopping early on validation AUC.
 
@@ -272,6 +281,13 @@ def train_classifier(
         with a different model. None (the default) sets no limit.
     progress : bool, default True
         Show a progress bar (one step per epoch).
+    store : WeightStore, optional
+        Trained weights on disk (:func:`book_weight_store` opens the book's).
+        When it holds this exact run (same layers, compile settings, initial
+        weights, data, settings and Keras/TensorFlow versions; see
+        :func:`training_key`), its weights and history are loaded instead of
+        training, and ``reused`` is True. A store opened with ``write=True``
+        always trains and then writes the run.
 
     Returns
     -------
@@ -314,6 +330,30 @@ def train_classifier(
             )
     class_weight = _check_class_weight(class_weight, func)
     seed = derive_seed(random_state, func=func)
+    key = None
+    if store is not None:
+        # A random augmentation draws from its own seed state, which earlier training advanced:
+        # part of the run, so part of the key, and restored on loading.
+        augment_states = list(getattr(augment, "variables", []))
+        arrays = {"x_train": x_train, "y_train": y_train, "x_val": x_val, "y_val": y_val}
+        arrays |= {f"augment_state{i}": v.numpy() for i, v in enumerate(augment_states)}
+        settings = {
+            "function": func,
+            "epochs": int(epochs),
+            "batch_size": int(batch_size),
+            "patience": int(patience),
+            "augment": augment,
+            "class_weight": class_weight,
+            "seed": seed,
+        }
+        key = training_key(model, arrays, settings)
+        entry = None if store.write else store.load(key)
+        if entry is not None:
+            n_model = len(entry.weights) - len(augment_states)
+            model.set_weights(entry.weights[:n_model])
+            for variable, value in zip(augment_states, entry.weights[n_model:], strict=True):
+                variable.assign(value)
+            return _history_from_record(entry.record)
     keras.utils.set_random_seed(seed)
     train_ds = make_dataset(
         x_train, y_train, batch_size=int(batch_size), shuffle=True, augment=augment, random_state=seed
@@ -348,7 +388,7 @@ def train_classifier(
     if not np.isfinite(val_auc).any():
         warn_degenerate(func, "the validation AUC is undefined at every epoch")
     best = int(np.nanargmax(val_auc)) + 1 if np.isfinite(val_auc).any() else len(table)
-    return TrainingHistory(
+    result = TrainingHistory(
         table,
         best_epoch=best,
         stopped_early=len(table) < epochs,
@@ -356,6 +396,49 @@ def train_classifier(
         patience=int(patience),
         seed=seed,
         train_seconds=float(seconds),
+    )
+    if store is not None and key is not None and store.write:
+        md5 = {name: hashlib.md5(np.ascontiguousarray(a).tobytes()).hexdigest() for name, a in arrays.items()}
+        store.save(
+            key,
+            model.get_weights() + [v.numpy() for v in augment_states],
+            {
+                "function": func,
+                "history": _history_record(result),
+                "array_md5": md5,
+                "settings": {k: v for k, v in settings.items() if k != "augment"},
+            },
+        )
+    return result
+
+
+def _history_record(history: TrainingHistory) -> dict:
+    """A TrainingHistory as JSON-able values (for a WeightStore entry)."""
+    return {
+        "table": {column: history.table[column].astype(float).tolist() for column in history.table.columns},
+        "best_epoch": history.best_epoch,
+        "stopped_early": history.stopped_early,
+        "max_epochs": history.max_epochs,
+        "patience": history.patience,
+        "seed": history.seed,
+        "train_seconds": history.train_seconds,
+    }
+
+
+def _history_from_record(record: dict) -> TrainingHistory:
+    """The TrainingHistory a WeightStore entry holds, marked as reused."""
+    h = record["history"]
+    table = pd.DataFrame(h["table"])
+    table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
+    return TrainingHistory(
+        table,
+        best_epoch=int(h["best_epoch"]),
+        stopped_early=bool(h["stopped_early"]),
+        max_epochs=int(h["max_epochs"]),
+        patience=int(h["patience"]),
+        seed=int(h["seed"]),
+        train_seconds=float(h["train_seconds"]),
+        reused=True,
     )
 
 

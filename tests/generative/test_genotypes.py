@@ -107,3 +107,18 @@ def test_simulate_region_splits_one_simulation():
     assert region.train.genotypes.min() >= 0  # no messiness
     liability = region.truth.liability[region.rows["test"]]
     np.testing.assert_array_equal(region.test.samples["disease"], liability > region.truth.threshold)
+
+
+def test_rbm_gives_the_same_machine_and_samples_with_any_blas_thread_count():
+    # Large enough that OpenBLAS splits the products across threads, which changes their last bits;
+    # Gibbs sampling would amplify that into different weights and samples.
+    from threadpoolctl import threadpool_limits
+
+    g, pop = _two_populations(600, 200, seed=1)
+    runs = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            rbm = GenotypeRBM(128, epochs=3, batch_size=200, random_state=0).fit(g, pop)
+            runs.append((rbm.weights_.copy(), rbm.sample(200, n_gibbs=20).genotypes))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
