@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import numbers
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -286,8 +287,10 @@ def train_classifier(
         When it holds this exact run (same layers, compile settings, initial
         weights, data, settings and Keras/TensorFlow versions; see
         :func:`training_key`), its weights and history are loaded instead of
-        training, and ``reused`` is True. A store opened with ``write=True``
-        always trains and then writes the run.
+        training, ``reused`` is True and, with ``progress``, one line says so.
+        The optimizer's state is not stored: training a loaded model further
+        starts its optimizer afresh. A store opened with ``write=True`` always
+        trains and then writes the run.
 
     Returns
     -------
@@ -353,7 +356,14 @@ def train_classifier(
             model.set_weights(entry.weights[:n_model])
             for variable, value in zip(augment_states, entry.weights[n_model:], strict=True):
                 variable.assign(value)
-            return _history_from_record(entry.record)
+            history = _history_from_record(entry.record)
+            if progress:  # in place of the progress bar: say what was loaded
+                print(
+                    f"{model.name}: loaded the stored run, {history.n_epochs}/{history.max_epochs} epochs, "
+                    f"best val_auc={history.best_val_auc:.3f} @ {history.best_epoch}",
+                    file=sys.stderr,
+                )
+            return history
     keras.utils.set_random_seed(seed)
     train_ds = make_dataset(
         x_train, y_train, batch_size=int(batch_size), shuffle=True, augment=augment, random_state=seed

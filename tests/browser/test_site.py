@@ -113,7 +113,10 @@ def test_internal_links_and_anchors_resolve(built_site: Path):
 
 
 def test_progress_bars_show_their_final_state_once(built_site: Path):
-    """Each tqdm update is its own stream output; merged with carriage returns applied, one line remains."""
+    """Each tqdm update is its own stream output; merged with carriage returns applied, one line remains.
+
+    A network loaded from pmed's stored runs prints one line in place of its bar.
+    """
     page = built_site / "notebooks" / "21_cnn_lesion_detection.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     bars = [
@@ -123,6 +126,7 @@ def test_progress_bars_show_their_final_state_once(built_site: Path):
         if line.startswith(("seed_cnn:", "small_cnn:"))
     ]
     assert len(bars) == 2, f"expected one final line per training progress bar in {page.name}; got:\n" + "\n".join(bars)
+    assert any("100%|" in line for line in bars), "the seed CNN trains here: its bar should end at 100%"
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def _run(build, blobs, store, *, build_seed=0, **kwargs):
 
 
 def test_a_recorded_run_loads_with_the_same_weights_and_history_and_does_not_train(
-    build_tiny_cnn, blobs, tmp_path, monkeypatch
+    build_tiny_cnn, blobs, tmp_path, monkeypatch, capsys
 ):
     trained, history, xv = _run(build_tiny_cnn, blobs, WeightStore(tmp_path, write=True))
     assert not history.reused and len(list(tmp_path.glob("*.npz"))) == 1
@@ -41,8 +41,12 @@ def test_a_recorded_run_loads_with_the_same_weights_and_history_and_does_not_tra
         raise AssertionError("a stored run must not train")
 
     monkeypatch.setattr(keras.Model, "fit", no_training)
-    loaded, again, _ = _run(build_tiny_cnn, blobs, WeightStore(tmp_path))
+    loaded, again, _ = _run(build_tiny_cnn, blobs, WeightStore(tmp_path), progress=True)
     assert again.reused
+    assert capsys.readouterr().err == (
+        f"{loaded.name}: loaded the stored run, {history.n_epochs}/3 epochs, "
+        f"best val_auc={history.best_val_auc:.3f} @ {history.best_epoch}\n"
+    )
     np.testing.assert_array_equal(predict_scores(loaded, xv), predict_scores(trained, xv))
     for a, b in zip(loaded.get_weights(), trained.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
