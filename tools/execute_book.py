@@ -84,13 +84,23 @@ def share_cores(jobs: int, environ: dict | None = None, cores: int | None = None
     return chosen
 
 
+#: Tracebacks of a kernel that never started, as opposed to a notebook that failed.
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Address already in use")
+
+
 def _execute(cache_path: str, pk: int, uri: str, timeout: int) -> tuple[str, int, float]:
     """Run one project notebook in a temporary folder and cache it (in a worker process)."""
     from jupyter_cache import get_cache
     from jupyter_cache.executors.basic import ExecutionWorkerTempMProc, ProcessData
 
     start = time.perf_counter()
-    status, _ = ExecutionWorkerTempMProc()(ProcessData(pk, uri, get_cache(cache_path), timeout, False))
+    cache = get_cache(cache_path)
+    status, _ = ExecutionWorkerTempMProc()(ProcessData(pk, uri, cache, timeout, False))
+    if status == 1 and any(m in (cache.get_project_record(pk).traceback or "") for m in KERNEL_START_FAILURES):
+        # Two kernels started at once can pick the same free TCP port (jupyter_client closes the
+        # socket it probed before the kernel binds it): the notebook never ran, so run it again.
+        print(f"{Path(uri).stem}: its kernel did not start (port taken); starting it again", flush=True)
+        status, _ = ExecutionWorkerTempMProc()(ProcessData(pk, uri, cache, timeout, False))
     return uri, status, time.perf_counter() - start
 
 
